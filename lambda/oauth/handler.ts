@@ -1,6 +1,17 @@
-import { json, type HttpEvent, type HttpResult } from '../shared/http';
+/**
+ * The authorization-server facade's Lambda entry (docs/contracts.md): RFC 8414 metadata, RFC 7591
+ * registration and RFC 7592 management. Config and AWS clients are built once per container.
+ */
+import type { HttpEvent, HttpResult } from '../shared/http';
+import { setLogLevel } from '../shared/logger';
+import { loadConfig } from './config';
+import { createDeps } from './deps';
+import { createHandler } from './router';
 
-/** Placeholder until the handler lands: answers 501 so the stacks can synthesize. */
-export async function handler(_event: HttpEvent): Promise<HttpResult> {
-  return json(501, { error: 'not_implemented' });
+const config = loadConfig(process.env);
+setLogLevel(config.logLevel);
+const routeRequest = createHandler(createDeps(config));
+
+export async function handler(event: HttpEvent): Promise<HttpResult> {
+  return routeRequest(event);
 }

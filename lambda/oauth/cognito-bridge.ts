@@ -1,0 +1,105 @@
+/**
+ * The Cognito side of a registration: one app client per registered client. Maps registered
+ * metadata to CreateUserPoolClient / UpdateUserPoolClient input (one mapping for both, since
+ * UpdateUserPoolClient replaces every field it is not sent) and translates Cognito errors.
+ */
+import {
+  CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
+  DescribeUserPoolClientCommand,
+  UpdateUserPoolClientCommand,
+  type CognitoIdentityProviderClient,
+  type CreateUserPoolClientCommandInput,
+  type ExplicitAuthFlowsType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { isConfidential, type ClientMetadata } from './client-metadata';
+import { cognitoClientName } from './client-name';
+import { translateCognitoError } from './aws-errors';
+import type { OAuthConfig } from './config';
+
+export type CognitoSettings = Pick<
+  OAuthConfig,
+  'userPoolId' | 'accessTokenValidityMinutes' | 'idTokenValidityMinutes' | 'refreshTokenValidityDays' | 'rotationGraceSeconds'
+>;
+
+type ClientSettings = Omit<CreateUserPoolClientCommandInput, 'GenerateSecret'>;
+
+/** Every setting of the app client for `metadata` (shared by create and update). */
+export function appClientSettings(metadata: ClientMetadata, settings: CognitoSettings): ClientSettings {
+  const code = metadata.grant_types.includes('authorization_code');
+  const publicClient = !isConfidential(metadata);
+  // Cognito refuses ALLOW_REFRESH_TOKEN_AUTH on clients with refresh-token rotation. Registered
+  // clients sign in through managed login only; the flow listed is the least one can list.
+  const explicitAuthFlows: ExplicitAuthFlowsType[] = publicClient ? ['ALLOW_USER_SRP_AUTH'] : ['ALLOW_REFRESH_TOKEN_AUTH'];
+  return {
+    UserPoolId: settings.userPoolId,
+    ClientName: cognitoClientName(metadata.client_name),
+    AllowedOAuthFlowsUserPoolClient: true,
+    // Never `implicit`; client_credentials cannot be combined with code in one Cognito client.
+    AllowedOAuthFlows: code ? ['code'] : ['client_credentials'],
+    AllowedOAuthScopes: metadata.scope.split(' '),
+    CallbackURLs: code ? metadata.redirect_uris : undefined,
+    SupportedIdentityProviders: ['COGNITO'],
+    ExplicitAuthFlows: explicitAuthFlows,
+    EnableTokenRevocation: true,
+    PreventUserExistenceErrors: 'ENABLED',
+    AccessTokenValidity: settings.accessTokenValidityMinutes,
+    IdTokenValidity: settings.idTokenValidityMinutes,
+    RefreshTokenValidity: settings.refreshTokenValidityDays,
+    TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
+    // MCP 2026-07-28 / OAuth 2.1 §4.3.1: public clients' refresh tokens MUST be rotated.
+    ...(publicClient ? { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: settings.rotationGraceSeconds } } : {}),
+  };
+}
+
+/** Creates the app client; returns its id and, for confidential clients, its secret (never stored). */
+export async function createAppClient(
+  idp: CognitoIdentityProviderClient,
+  settings: CognitoSettings,
+  metadata: ClientMetadata,
+): Promise<{ clientId: string; clientSecret?: string }> {
+  try {
+    const out = await idp.send(
+      new CreateUserPoolClientCommand({ ...appClientSettings(metadata, settings), GenerateSecret: isConfidential(metadata) }),
+    );
+    const clientId = out.UserPoolClient?.ClientId;
+    if (!clientId) throw new Error('CreateUserPoolClient returned no ClientId');
+    return { clientId, clientSecret: out.UserPoolClient?.ClientSecret };
+  } catch (err) {
+    throw translateCognitoError(err, { step: 'CreateUserPoolClient' });
+  }
+}
+
+/** Replaces every setting of the app client with those for `metadata`. */
+export async function updateAppClient(
+  idp: CognitoIdentityProviderClient,
+  settings: CognitoSettings,
+  clientId: string,
+  metadata: ClientMetadata,
+): Promise<void> {
+  try {
+    await idp.send(new UpdateUserPoolClientCommand({ ...appClientSettings(metadata, settings), ClientId: clientId }));
+  } catch (err) {
+    throw translateCognitoError(err, { step: 'UpdateUserPoolClient', clientId });
+  }
+}
+
+/** Deletes the app client; an already-missing client counts as deleted (retries are idempotent). */
+export async function deleteAppClient(idp: CognitoIdentityProviderClient, settings: CognitoSettings, clientId: string): Promise<void> {
+  try {
+    await idp.send(new DeleteUserPoolClientCommand({ UserPoolId: settings.userPoolId, ClientId: clientId }));
+  } catch (err) {
+    if ((err as Error).name === 'ResourceNotFoundException') return;
+    throw translateCognitoError(err, { step: 'DeleteUserPoolClient', clientId });
+  }
+}
+
+/** The app client's current secret, for RFC 7592 §2.2's check that a sent `client_secret` matches. */
+export async function appClientSecret(idp: CognitoIdentityProviderClient, settings: CognitoSettings, clientId: string): Promise<string | undefined> {
+  try {
+    const out = await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: settings.userPoolId, ClientId: clientId }));
+    return out.UserPoolClient?.ClientSecret;
+  } catch (err) {
+    throw translateCognitoError(err, { step: 'DescribeUserPoolClient', clientId });
+  }
+}

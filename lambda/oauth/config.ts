@@ -1,0 +1,101 @@
+/**
+ * The facade's configuration, read once from the environment at cold start (docs/contracts.md).
+ * This is the only module of `lambda/oauth/` that reads `process.env`; a bad value fails loudly.
+ */
+import { ConfigError, integer, list, optional, required, url, type Env } from '../shared/env';
+
+/** Seconds a rotated-out refresh token stays valid, for client retries (Cognito allows 0–60). */
+export const DEFAULT_ROTATION_GRACE_SECONDS = 10;
+/** How long clients and CDNs may cache the metadata documents. */
+export const METADATA_MAX_AGE_SECONDS = 300;
+
+export type RegistrationMode = 'open' | 'token' | 'closed';
+
+export interface OAuthConfig {
+  readonly region: string;
+  readonly userPoolId: string;
+  readonly registrationsTable: string;
+  readonly resourceUrl: string;
+  /** RFC 8414 `issuer`, no trailing slash. */
+  readonly issuerUrl: string;
+  /** Cognito managed login base URL. */
+  readonly cognitoDomainUrl: string;
+  readonly jwksUri: string;
+  readonly allowedScopes: readonly string[];
+  /** @default [`<RESOURCE_URL>/read`] */
+  readonly defaultScopes: readonly string[];
+  /** @default 'open' */
+  readonly registrationMode: RegistrationMode;
+  /** Hex SHA-256 of the initial access token (`token` mode). */
+  readonly initialAccessTokenSha256?: string;
+  /** @default 10 registrations per source IP per window */
+  readonly registrationRateLimit: number;
+  /** @default 3600 */
+  readonly registrationRateWindowSeconds: number;
+  /** @default 10 */
+  readonly maxRedirectUris: number;
+  /** @default 60 */
+  readonly accessTokenValidityMinutes: number;
+  /** @default 60 */
+  readonly idTokenValidityMinutes: number;
+  /** @default 30 */
+  readonly refreshTokenValidityDays: number;
+  /** `REFRESH_TOKEN_ROTATION_GRACE_SECONDS` (not in contracts.md). @default 10 */
+  readonly rotationGraceSeconds: number;
+  /** `SERVICE_DOCUMENTATION` (not in contracts.md): RFC 8414 `service_documentation`. @default none */
+  readonly serviceDocumentation?: string;
+  /** Local only: dynalite. */
+  readonly dynamodbEndpoint?: string;
+  /** Local only: cognito-local. */
+  readonly cognitoEndpoint?: string;
+  readonly logLevel?: string;
+}
+
+/** Reads and validates the configuration from `env` (pass `process.env` in the handler module only). */
+export function loadConfig(env: Env): Readonly<OAuthConfig> {
+  const resourceUrl = url(env, 'RESOURCE_URL');
+  const allowedScopes = list(env, 'ALLOWED_SCOPES');
+  if (allowedScopes.length === 0) throw new ConfigError('Missing required environment variable ALLOWED_SCOPES');
+  const defaultScopes = list(env, 'DEFAULT_SCOPES', [`${resourceUrl}/read`]);
+  const stray = defaultScopes.filter((s) => !allowedScopes.includes(s));
+  if (stray.length) throw new ConfigError(`DEFAULT_SCOPES must be a subset of ALLOWED_SCOPES; not allowed: ${stray.join(' ')}`);
+
+  const registrationMode = optional(env, 'REGISTRATION_MODE', 'open') as RegistrationMode;
+  if (!['open', 'token', 'closed'].includes(registrationMode)) {
+    throw new ConfigError(`REGISTRATION_MODE must be open, token or closed, got ${JSON.stringify(registrationMode)}`);
+  }
+  const initialAccessTokenSha256 = optional(env, 'INITIAL_ACCESS_TOKEN_SHA256')?.toLowerCase();
+  if (initialAccessTokenSha256 !== undefined && !/^[0-9a-f]{64}$/.test(initialAccessTokenSha256)) {
+    throw new ConfigError('INITIAL_ACCESS_TOKEN_SHA256 must be a hex SHA-256 digest (64 hex digits)');
+  }
+  if (registrationMode === 'token' && !initialAccessTokenSha256) {
+    throw new ConfigError('REGISTRATION_MODE=token needs INITIAL_ACCESS_TOKEN_SHA256');
+  }
+
+  return Object.freeze({
+    region: optional(env, 'AWS_REGION', 'us-east-1'),
+    userPoolId: required(env, 'USER_POOL_ID'),
+    registrationsTable: required(env, 'REGISTRATIONS_TABLE'),
+    resourceUrl,
+    issuerUrl: url(env, 'ISSUER_URL'),
+    cognitoDomainUrl: url(env, 'COGNITO_DOMAIN_URL'),
+    jwksUri: url(env, 'JWKS_URI'),
+    allowedScopes: Object.freeze(allowedScopes),
+    defaultScopes: Object.freeze(defaultScopes),
+    registrationMode,
+    initialAccessTokenSha256,
+    registrationRateLimit: integer(env, 'REGISTRATION_RATE_LIMIT', 10, 1),
+    registrationRateWindowSeconds: integer(env, 'REGISTRATION_RATE_WINDOW_SECONDS', 3600, 1),
+    // Cognito: at most 100 callback URLs per app client.
+    maxRedirectUris: integer(env, 'MAX_REDIRECT_URIS', 10, 1, 100),
+    // Cognito's ranges: access and ID tokens 5 minutes–1 day, refresh tokens 1–3650 days.
+    accessTokenValidityMinutes: integer(env, 'ACCESS_TOKEN_VALIDITY_MINUTES', 60, 5, 1440),
+    idTokenValidityMinutes: integer(env, 'ID_TOKEN_VALIDITY_MINUTES', 60, 5, 1440),
+    refreshTokenValidityDays: integer(env, 'REFRESH_TOKEN_VALIDITY_DAYS', 30, 1, 3650),
+    rotationGraceSeconds: integer(env, 'REFRESH_TOKEN_ROTATION_GRACE_SECONDS', DEFAULT_ROTATION_GRACE_SECONDS, 0, 60),
+    serviceDocumentation: optional(env, 'SERVICE_DOCUMENTATION') ? url(env, 'SERVICE_DOCUMENTATION') : undefined,
+    dynamodbEndpoint: optional(env, 'DYNAMODB_ENDPOINT'),
+    cognitoEndpoint: optional(env, 'COGNITO_ENDPOINT'),
+    logLevel: optional(env, 'LOG_LEVEL'),
+  });
+}

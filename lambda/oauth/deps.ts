@@ -1,0 +1,43 @@
+/**
+ * The facade's dependencies: configuration and AWS clients, built once per Lambda container (or
+ * once per test / local stack) and passed to every domain function.
+ */
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OAuthConfig } from './config';
+
+export interface OAuthDeps {
+  readonly config: Readonly<OAuthConfig>;
+  readonly ddb: DynamoDBDocumentClient;
+  readonly idp: CognitoIdentityProviderClient;
+  /** The clock (tests freeze it). */
+  readonly now: () => Date;
+}
+
+/** Dummy credentials for the local stand-ins, which check none; never used against AWS. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * Builds the AWS clients from config. `DYNAMODB_ENDPOINT` / `COGNITO_ENDPOINT` point them at
+ * dynalite / cognito-local, with dummy credentials only then; on AWS the default chain applies.
+ */
+export function createDeps(config: Readonly<OAuthConfig>): OAuthDeps {
+  const dynamo = new DynamoDBClient({
+    region: config.region,
+    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
+  });
+  const idp = new CognitoIdentityProviderClient({
+    region: config.region,
+    ...(config.cognitoEndpoint ? { endpoint: config.cognitoEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
+  });
+  // Stored items may omit absent optional fields; never write `undefined`.
+  const ddb = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  return { config, ddb, idp, now: () => new Date() };
+}
+
+/** Closes the clients' sockets (tests and the local stack call this on shutdown). */
+export function destroyDeps(deps: OAuthDeps): void {
+  deps.ddb.destroy();
+  deps.idp.destroy();
+}

@@ -1,0 +1,20 @@
+/** Response headers shared by the facade's routes. */
+
+/**
+ * Browser-based MCP clients (e.g. the MCP Inspector) fetch metadata and register from another
+ * origin. Nothing here uses cookies, so any origin may call; credentials travel in headers only.
+ */
+export const CORS_HEADERS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'www-authenticate, retry-after',
+};
+
+export function preflightHeaders(allow: string[]): Record<string, string> {
+  return {
+    ...CORS_HEADERS,
+    allow: [...allow, 'OPTIONS'].join(', '),
+    'access-control-allow-methods': [...allow, 'OPTIONS'].join(', '),
+    'access-control-allow-headers': 'authorization, content-type, mcp-protocol-version',
+    'access-control-max-age': '86400',
+  };
+}

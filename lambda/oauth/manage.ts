@@ -1,0 +1,30 @@
+/** `GET`/`PUT`/`DELETE /register/{client_id}` (RFC 7592), each authenticated by the registration access token. */
+import { caller, empty, header, json, type HttpEvent, type HttpResult } from '../shared/http';
+import { log } from '../shared/logger';
+import type { OAuthDeps } from './deps';
+import { registrationResponse } from './registration-response';
+import { authenticateRegistration, deleteClient, updateClient } from './registrations';
+import { jsonObjectBody } from './request';
+
+/** RFC 7592 §2.1: the current registration (without secret or token, which are not stored). */
+export async function getRegistrationRoute(deps: OAuthDeps, event: HttpEvent, clientId: string): Promise<HttpResult> {
+  const record = await authenticateRegistration(deps, clientId, header(event, 'authorization'));
+  return json(200, registrationResponse(record, deps.config.issuerUrl));
+}
+
+/** RFC 7592 §2.2: replace the registration with the full metadata sent. */
+export async function putRegistrationRoute(deps: OAuthDeps, event: HttpEvent, clientId: string): Promise<HttpResult> {
+  const record = await authenticateRegistration(deps, clientId, header(event, 'authorization'));
+  const requested = jsonObjectBody(event);
+  const updated = await updateClient(deps, record, requested);
+  log.info('client updated', { clientId, redirectUris: updated.metadata.redirect_uris, scope: updated.metadata.scope, ...caller(event) });
+  return json(200, registrationResponse(updated, deps.config.issuerUrl));
+}
+
+/** RFC 7592 §2.3: delete the app client and the record; 204. */
+export async function deleteRegistrationRoute(deps: OAuthDeps, event: HttpEvent, clientId: string): Promise<HttpResult> {
+  const record = await authenticateRegistration(deps, clientId, header(event, 'authorization'));
+  await deleteClient(deps, record);
+  log.info('client deleted', { clientId, ...caller(event) });
+  return empty(204);
+}

@@ -1,0 +1,52 @@
+/**
+ * Per-source-IP registration rate limit, enforced in DynamoDB so that it holds across Lambda
+ * instances: a fixed-window counter item `rate#<ip>#<window-start>` incremented by a conditional
+ * update, expiring through the table's TTL (docs/contracts.md).
+ */
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TooManyRequestsError } from '../shared/errors';
+import { translateTransient } from './aws-errors';
+
+export interface RateLimit {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+/** Keep counters a little past their window so DynamoDB's lazy TTL never drops a live one. */
+const TTL_SLACK_SECONDS = 60;
+
+/**
+ * Counts one attempt for `sourceIp` in the current window; throws 429 with `Retry-After` (seconds
+ * to the next window) when the limit is already reached.
+ */
+export async function consumeRegistrationQuota(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  rate: RateLimit,
+  sourceIp: string,
+  now: Date,
+): Promise<void> {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const windowStart = nowSeconds - (nowSeconds % rate.windowSeconds);
+  const windowEnd = windowStart + rate.windowSeconds;
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: `rate#${sourceIp}#${windowStart}` },
+        UpdateExpression: 'ADD #count :one SET expiresAt = :expires',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':one': 1, ':limit': rate.limit, ':expires': windowEnd + TTL_SLACK_SECONDS },
+      }),
+    );
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') {
+      throw new TooManyRequestsError(
+        `Too many registrations from this address; at most ${rate.limit} per ${rate.windowSeconds} seconds.`,
+        windowEnd - nowSeconds,
+      );
+    }
+    throw translateTransient(err);
+  }
+}

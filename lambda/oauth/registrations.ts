@@ -1,0 +1,162 @@
+/**
+ * Registration as one unit of work (RFC 7591 create, RFC 7592 read/update/delete): the Cognito app
+ * client and the DynamoDB record exist together or not at all. Each step that follows a Cognito
+ * change undoes that change if it fails (compensation), so no app client outlives its record.
+ */
+import { InvalidClientMetadataError, InvalidTokenError, OAuthError } from '../shared/errors';
+import { errorFields, log } from '../shared/logger';
+import { bearerToken, newOpaqueToken, sameHash, sha256Hex } from '../shared/tokens';
+import { isConfidential, validateClientMetadata, type ClientMetadata } from './client-metadata';
+import { appClientSecret, createAppClient, deleteAppClient, updateAppClient } from './cognito-bridge';
+import type { OAuthDeps } from './deps';
+import { consumeRegistrationQuota } from './rate-limit';
+import {
+  deleteRegistration,
+  getRegistration,
+  putNewRegistration,
+  RegistrationConflictError,
+  replaceRegistration,
+  type RegistrationRecord,
+  type StoreDeps,
+} from './registration-store';
+
+/** Bytes of randomness in a registration access token (base64url on the wire). */
+export const REGISTRATION_TOKEN_BYTES = 32;
+/** Attempts to delete an app client whose record could not be written. */
+const COMPENSATION_ATTEMPTS = 3;
+/** Cognito client ids: word characters, at most 128. Anything else cannot exist. */
+const CLIENT_ID = /^[\w+]{1,128}$/;
+/** Compared against when the client id is unknown, so unknown ids and wrong tokens take the same path. */
+const NO_HASH = '0'.repeat(64);
+
+export interface Caller {
+  readonly sourceIp: string;
+  readonly userAgent: string;
+}
+
+/** 409: the registration changed while this request worked on it. */
+export class RegistrationChangedError extends OAuthError {
+  constructor() {
+    super('invalid_request', 409, 'The registration changed while this request was processed; read it again and retry.');
+  }
+}
+
+function store(deps: OAuthDeps): StoreDeps {
+  return { ddb: deps.ddb, tableName: deps.config.registrationsTable };
+}
+
+async function undoCreate(deps: OAuthDeps, clientId: string): Promise<void> {
+  for (let attempt = 1; attempt <= COMPENSATION_ATTEMPTS; attempt++) {
+    try {
+      await deleteAppClient(deps.idp, deps.config, clientId);
+      log.warn('registration rolled back: app client deleted', { clientId });
+      return;
+    } catch (err) {
+      if (attempt === COMPENSATION_ATTEMPTS) {
+        log.error('orphaned Cognito app client: delete it by hand', { clientId, userPoolId: deps.config.userPoolId, ...errorFields(err) });
+        return;
+      }
+      await new Promise((ok) => setTimeout(ok, 100 * attempt));
+    }
+  }
+}
+
+/** RFC 7591 §3: validates, rate-limits, creates the app client, then writes the record (or undoes the client). */
+export async function registerClient(
+  deps: OAuthDeps,
+  requested: Record<string, unknown>,
+  who: Caller,
+): Promise<{ record: RegistrationRecord; clientSecret?: string; registrationAccessToken: string }> {
+  const metadata = validateClientMetadata(requested, deps.config);
+  const now = deps.now();
+  await consumeRegistrationQuota(
+    deps.ddb,
+    deps.config.registrationsTable,
+    { limit: deps.config.registrationRateLimit, windowSeconds: deps.config.registrationRateWindowSeconds },
+    who.sourceIp,
+    now,
+  );
+  const { clientId, clientSecret } = await createAppClient(deps.idp, deps.config, metadata);
+  const registrationAccessToken = newOpaqueToken(REGISTRATION_TOKEN_BYTES);
+  const record: RegistrationRecord = {
+    pk: `client#${clientId}`,
+    clientId,
+    registrationTokenHash: sha256Hex(registrationAccessToken),
+    metadata,
+    confidential: isConfidential(metadata),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    createdBy: { sourceIp: who.sourceIp, userAgent: who.userAgent },
+  };
+  try {
+    await putNewRegistration(store(deps), record);
+  } catch (err) {
+    await undoCreate(deps, clientId);
+    throw err;
+  }
+  return { record, clientSecret, registrationAccessToken };
+}
+
+/**
+ * RFC 7592 §2: the record of `clientId` if `authorization` carries its registration access token.
+ * Unknown ids and wrong or missing tokens get the same 401, so ids cannot be probed.
+ */
+export async function authenticateRegistration(deps: OAuthDeps, clientId: string, authorization: string | undefined): Promise<RegistrationRecord> {
+  const token = bearerToken(authorization);
+  const record = token && CLIENT_ID.test(clientId) ? await getRegistration(store(deps), clientId) : undefined;
+  const matches = sameHash(sha256Hex(token ?? ''), record?.registrationTokenHash ?? NO_HASH);
+  if (!record || !matches) {
+    throw new InvalidTokenError('The registration access token is missing, invalid, or not for this client.', 'Bearer error="invalid_token"');
+  }
+  return record;
+}
+
+async function checkSentSecret(deps: OAuthDeps, record: RegistrationRecord, sent: unknown): Promise<void> {
+  if (sent === undefined) return;
+  const current = record.confidential ? await appClientSecret(deps.idp, deps.config, record.clientId) : undefined;
+  // RFC 7592 §2.2: a sent client_secret MUST match the current one; clients cannot choose their secret.
+  if (typeof sent !== 'string' || !current || !sameHash(sha256Hex(sent), sha256Hex(current))) {
+    throw new InvalidClientMetadataError('client_secret does not match the issued secret; the secret cannot be changed by update.');
+  }
+}
+
+/** RFC 7592 §2.2: replaces the registration with the full metadata sent (omitted fields take defaults). */
+export async function updateClient(deps: OAuthDeps, record: RegistrationRecord, requested: Record<string, unknown>): Promise<RegistrationRecord> {
+  if (requested.client_id !== record.clientId) {
+    throw new InvalidClientMetadataError('The body must carry client_id, equal to the client being updated.');
+  }
+  const metadata = validateClientMetadata(requested, deps.config);
+  if (isConfidential(metadata) !== record.confidential) {
+    throw new InvalidClientMetadataError(
+      `token_endpoint_auth_method cannot switch between public (none) and confidential on update; register a new client instead.`,
+    );
+  }
+  await checkSentSecret(deps, record, requested.client_secret);
+  await updateAppClient(deps.idp, deps.config, record.clientId, metadata);
+  const updated: RegistrationRecord = { ...record, metadata, updatedAt: deps.now().toISOString() };
+  try {
+    await replaceRegistration(store(deps), updated);
+  } catch (err) {
+    await restoreAppClient(deps, record);
+    throw err instanceof RegistrationConflictError ? new RegistrationChangedError() : err;
+  }
+  return updated;
+}
+
+async function restoreAppClient(deps: OAuthDeps, record: RegistrationRecord): Promise<void> {
+  try {
+    await updateAppClient(deps.idp, deps.config, record.clientId, record.metadata as ClientMetadata);
+    log.warn('registration update rolled back', { clientId: record.clientId });
+  } catch (err) {
+    log.error('app client and registration record disagree: re-apply the record by hand', { clientId: record.clientId, ...errorFields(err) });
+  }
+}
+
+/**
+ * RFC 7592 §2.3: deletes the app client first (so the client can no longer get tokens), then the
+ * record. If the second step fails the client retries; a missing app client counts as deleted.
+ */
+export async function deleteClient(deps: OAuthDeps, record: RegistrationRecord): Promise<void> {
+  await deleteAppClient(deps.idp, deps.config, record.clientId);
+  await deleteRegistration(store(deps), record.clientId);
+}
