@@ -1,6 +1,55 @@
-import { json, type HttpEvent, type HttpResult } from '../shared/http';
+/**
+ * Lambda entry of the MCP resource server (docs/contracts.md). Everything shareable is built once
+ * per container, here at module scope: config, DynamoDB client, JWKS cache and token verifier,
+ * and the MCP server pool behind `createMcpHandler`.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { HttpEvent, HttpResult } from '../shared/http';
+import { setLogLevel } from '../shared/logger';
+import { createMcpApp } from './app';
+import { createClientCheck } from './client-liveness';
+import { configFromProcess, DEFAULT_LIST_TTL_MS } from './config';
+import { createJwksCache } from './jwks-fetcher';
+import { createMcpEndpoint } from './mcp-server';
+import { createNotesStore } from './notes-store';
+import { createTokenVerifier } from './token-verifier';
+import { TOOLS } from './tools';
 
-/** Placeholder until the handler lands: answers 501 so the stacks can synthesize. */
-export async function handler(_event: HttpEvent): Promise<HttpResult> {
-  return json(501, { error: 'not_implemented' });
+/** Reported as `serverInfo`. */
+export const SERVER_NAME = 'mcp-auth-aws';
+export const SERVER_VERSION = '0.1.0';
+
+const config = configFromProcess();
+setLogLevel(config.logLevel);
+
+const ddb = new DynamoDBClient({
+  region: config.region,
+  ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+});
+
+const verify = createTokenVerifier({
+  userPoolId: config.userPoolId,
+  issuer: config.tokenIssuer,
+  jwksUri: config.tokenJwksUri,
+  audience: {
+    accepted: config.tokenAudience ? [config.resourceUrl, config.tokenAudience] : [config.resourceUrl],
+    scopePrefix: `${config.resourceUrl}/`,
+    requireAudience: config.requireAudience,
+  },
+  isClientLive: createClientCheck({ ddb, table: config.registrationsTable, staticClientId: config.staticClientId, ttlSeconds: config.clientCheckTtlSeconds }),
+  jwksCache: createJwksCache(),
+});
+
+const endpoint = createMcpEndpoint({
+  name: SERVER_NAME,
+  version: SERVER_VERSION,
+  tools: TOOLS,
+  notes: createNotesStore(ddb, config.notesTable),
+  listTtlMs: DEFAULT_LIST_TTL_MS,
+});
+
+const app = createMcpApp({ config, verify, endpoint, tools: TOOLS });
+
+export function handler(event: HttpEvent): Promise<HttpResult> {
+  return app(event);
 }

@@ -1,0 +1,104 @@
+/**
+ * Routes for the MCP resource server (docs/contracts.md): `/mcp` and the Protected Resource
+ * Metadata. `createMcpApp` takes its dependencies so tests and the local stack can run it; the
+ * Lambda entry (`handler.ts`) builds them once per container.
+ */
+import { bodyBytes, bodyText, empty, header, json, MAX_BODY_BYTES, method, type HttpEvent, type HttpResult } from '../shared/http';
+import { errorFields, log } from '../shared/logger';
+import { fromWebResponse, toWebRequest } from '../shared/web-fetch';
+import { authenticate, requireScopes } from './authorize';
+import type { McpConfig } from './config';
+import { mcpCors, mcpPreflight, PUBLIC_CORS } from './cors';
+import type { McpEndpoint } from './mcp-server';
+import { originAllowed } from './origin';
+import { PRM_PATH, protectedResourceMetadata, resourceMetadataUrl } from './prm';
+import { peek, RpcCode, rpcError } from './rpc';
+import type { TokenVerifier } from './token-verifier';
+import type { ScopeRole, ToolDefinition } from './tools/types';
+
+export interface McpAppDeps {
+  readonly config: McpConfig;
+  readonly verify: TokenVerifier;
+  readonly endpoint: McpEndpoint;
+  readonly tools: readonly ToolDefinition[];
+}
+
+/** How long clients and caches may keep the PRM document. */
+const PRM_MAX_AGE_SECONDS = 300;
+
+export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (event: HttpEvent) => Promise<HttpResult> {
+  const resourcePath = new URL(config.resourceUrl).pathname.replace(/\/+$/, '') || '/mcp';
+  const mcpPaths = new Set([resourcePath, '/mcp']);
+  const prmPaths = new Set([PRM_PATH, `${PRM_PATH}${resourcePath}`, `${PRM_PATH}/mcp`]);
+  const metadataUrl = resourceMetadataUrl(config.resourceUrl);
+  const prmBody = JSON.stringify(protectedResourceMetadata(config));
+  const fullScope = (role: ScopeRole) => (role === 'read' ? config.scopeRead : config.scopeWrite);
+  const toolScopes = new Map(tools.map((tool) => [tool.name, tool.scopes.map(fullScope)]));
+
+  function servePrm(event: HttpEvent): HttpResult {
+    const verb = method(event);
+    if (verb === 'OPTIONS') return empty(204, PUBLIC_CORS);
+    if (verb !== 'GET' && verb !== 'HEAD') return json(405, { error: 'method_not_allowed' }, { allow: 'GET, OPTIONS', ...PUBLIC_CORS });
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': `public, max-age=${PRM_MAX_AGE_SECONDS}`, ...PUBLIC_CORS },
+      body: verb === 'HEAD' ? '' : prmBody,
+    };
+  }
+
+  async function serveMcp(event: HttpEvent): Promise<HttpResult> {
+    const origin = header(event, 'origin');
+    // MCP transport security: a browser origin not configured is refused (DNS rebinding).
+    if (!originAllowed(origin, config.allowedOrigins)) return rpcError(403, null, RpcCode.ServerError, 'Forbidden: origin not allowed');
+    const cors = mcpCors(origin);
+    const verb = method(event);
+    if (verb === 'OPTIONS') return empty(204, mcpPreflight(origin));
+    // Stateless: no GET stream, no session to DELETE.
+    if (verb !== 'POST') return rpcError(405, null, RpcCode.ServerError, 'Method not allowed', { allow: 'POST', ...cors });
+    if (bodyBytes(event) > MAX_BODY_BYTES) return rpcError(413, null, RpcCode.ServerError, 'Payload too large', cors);
+
+    const text = bodyText(event);
+    const rpc = peek(text);
+    const needed = (rpc.toolName && toolScopes.get(rpc.toolName)) || [config.scopeRead];
+    const auth = await authenticate(verify, metadataUrl, header(event, 'authorization'), needed, rpc.id);
+    if ('refusal' in auth) return withHeaders(auth.refusal, cors);
+
+    if (!rpc.parsed) return rpcError(400, null, RpcCode.ParseError, 'Parse error: the body is not JSON', cors);
+    // 2026-07-28 removed batching; 2025-06-18 already had.
+    if (rpc.isBatch) return rpcError(400, null, RpcCode.InvalidRequest, 'Invalid request: JSON-RPC batches are not supported', cors);
+    if (rpc.toolName) {
+      const refused = requireScopes(auth.caller, metadataUrl, needed, rpc.id);
+      if (refused) return withHeaders(refused, cors);
+    }
+    // Nothing to subscribe to, and a Lambda cannot hold the stream: answer as for any unknown method.
+    if (rpc.method === 'subscriptions/listen') return rpcError(404, rpc.id, RpcCode.MethodNotFound, 'Method not found', cors);
+
+    const { caller } = auth;
+    const response = await endpoint(toWebRequest(event, text), rpc.body, {
+      token: '', // never passed on: tools get the caller below, not the credential
+      clientId: caller.clientId,
+      scopes: [...caller.scopes],
+      expiresAt: caller.expiresAt,
+      resource: new URL(config.resourceUrl),
+      extra: { caller },
+    });
+    return fromWebResponse(response, cors);
+  }
+
+  return async (event) => {
+    const path = event.rawPath;
+    try {
+      if (mcpPaths.has(path)) return await serveMcp(event);
+      if (prmPaths.has(path)) return servePrm(event);
+      return json(404, { error: 'not_found', error_description: 'No such resource' });
+    } catch (err) {
+      log.error('unhandled error', { path, ...errorFields(err) });
+      if (prmPaths.has(path)) return servePrm(event);
+      return rpcError(500, null, -32603, 'Internal error');
+    }
+  };
+}
+
+function withHeaders(result: HttpResult, headers: Record<string, string>): HttpResult {
+  return { ...result, headers: { ...(result.headers as Record<string, string>), ...headers } };
+}

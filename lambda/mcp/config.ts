@@ -1,0 +1,71 @@
+/**
+ * The MCP resource server's configuration: the only module that reads `process.env`
+ * (docs/contracts.md, "MCP server"). A missing required variable fails the cold start loudly.
+ */
+import { bool, integer, list, optional, required, url, type Env } from '../shared/env';
+
+/** How long a registration's liveness answer (live or gone) is cached, unless configured. */
+export const DEFAULT_CLIENT_CHECK_TTL_SECONDS = 60;
+/** PRM `resource_name` unless configured. */
+export const DEFAULT_RESOURCE_NAME = 'MCP server';
+/** How long clients may cache `tools/list` and `server/discover` results (2026-07-28 `ttlMs`). */
+export const DEFAULT_LIST_TTL_MS = 5 * 60 * 1000;
+
+export interface McpConfig {
+  readonly region: string;
+  /** Canonical MCP URL exactly as clients address it (PRM `resource`, the accepted `aud`). */
+  readonly resourceUrl: string;
+  /** PRM `authorization_servers[0]`, byte-identical to the facade's issuer. */
+  readonly authorizationServerUrl: string;
+  readonly staticClientId: string;
+  readonly registrationsTable: string;
+  readonly notesTable: string;
+  readonly scopeRead: string;
+  readonly scopeWrite: string;
+  /** Cognito user pool, used as the token issuer unless `tokenIssuer` is set. */
+  readonly userPoolId?: string;
+  readonly tokenIssuer?: string;
+  readonly tokenJwksUri?: string;
+  readonly tokenAudience?: string;
+  readonly requireAudience: boolean;
+  readonly clientCheckTtlSeconds: number;
+  /** Browser origins (scheme://host[:port]) allowed to call `/mcp`; none by default. */
+  readonly allowedOrigins: readonly string[];
+  readonly resourceName: string;
+  readonly resourceDocumentation?: string;
+  readonly dynamodbEndpoint?: string;
+  readonly logLevel?: string;
+}
+
+/** Reads and validates the configuration from an environment (pure: tests pass their own). */
+export function loadConfig(env: Env): McpConfig {
+  const tokenIssuer = env.TOKEN_ISSUER?.trim() ? url(env, 'TOKEN_ISSUER') : undefined;
+  const userPoolId = optional(env, 'USER_POOL_ID');
+  if (!tokenIssuer && !userPoolId) throw new Error('Set USER_POOL_ID (Cognito) or TOKEN_ISSUER (another issuer)');
+  return Object.freeze({
+    region: optional(env, 'AWS_REGION', 'us-east-1'),
+    resourceUrl: url(env, 'RESOURCE_URL'),
+    authorizationServerUrl: url(env, 'AUTHORIZATION_SERVER_URL'),
+    staticClientId: required(env, 'STATIC_CLIENT_ID'),
+    registrationsTable: required(env, 'REGISTRATIONS_TABLE'),
+    notesTable: required(env, 'NOTES_TABLE'),
+    scopeRead: required(env, 'SCOPE_READ'),
+    scopeWrite: required(env, 'SCOPE_WRITE'),
+    userPoolId,
+    tokenIssuer,
+    tokenJwksUri: tokenIssuer ? url(env, 'TOKEN_JWKS_URI', `${tokenIssuer}/.well-known/jwks.json`) : undefined,
+    tokenAudience: optional(env, 'TOKEN_AUDIENCE'),
+    requireAudience: bool(env, 'REQUIRE_AUDIENCE', false),
+    clientCheckTtlSeconds: integer(env, 'CLIENT_CHECK_TTL_SECONDS', DEFAULT_CLIENT_CHECK_TTL_SECONDS, 0, 86_400),
+    allowedOrigins: Object.freeze(list(env, 'ALLOWED_ORIGINS').map((origin) => origin.replace(/\/+$/, ''))),
+    resourceName: optional(env, 'RESOURCE_NAME', DEFAULT_RESOURCE_NAME),
+    resourceDocumentation: env.RESOURCE_DOCUMENTATION?.trim() ? url(env, 'RESOURCE_DOCUMENTATION') : undefined,
+    dynamodbEndpoint: optional(env, 'DYNAMODB_ENDPOINT'),
+    logLevel: optional(env, 'LOG_LEVEL'),
+  });
+}
+
+/** The configuration of this container, read once at cold start. */
+export function configFromProcess(): McpConfig {
+  return loadConfig(process.env);
+}

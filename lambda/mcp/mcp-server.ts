@@ -1,0 +1,101 @@
+/**
+ * The MCP server behind the endpoint: `createMcpHandler` (SDK v2) for 2026-07-28, and a stateless
+ * JSON-answering transport for 2025-11-25 / 2025-06-18 clients, both fed by one factory.
+ *
+ * Performance: the SDK calls the factory for every request, and building an `McpServer` (tool
+ * registration, schema conversion) is most of a naive handler's cost. The factory here hands out
+ * an idle instance from a small per-era pool and builds one only when all are busy; an instance is
+ * idle again once the SDK closed it (`transport === undefined`). Pools are per era because the
+ * modern path installs modern-only handlers on the instance it serves.
+ */
+import {
+  createMcpHandler,
+  isLegacyRequest,
+  McpServer,
+  WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
+  type McpRequestContext,
+} from '@modelcontextprotocol/server';
+import { errorFields, log } from '../shared/logger';
+import type { NotesStore } from './notes-store';
+import type { VerifiedToken } from './token-verifier';
+import { toolError, type ToolDefinition } from './tools/types';
+
+export interface McpServerOptions {
+  readonly name: string;
+  readonly version: string;
+  readonly tools: readonly ToolDefinition[];
+  readonly notes: NotesStore;
+  /** `ttlMs` for `tools/list` and `server/discover` (2026-07-28 caching hints). */
+  readonly listTtlMs: number;
+}
+
+/** Serves one parsed JSON-RPC message for an authenticated caller. */
+export type McpEndpoint = (request: Request, body: unknown, authInfo: AuthInfo) => Promise<Response>;
+
+/** The caller as the handler put it into `AuthInfo.extra` (the token itself is not passed on). */
+export function callerOf(authInfo: AuthInfo | undefined): VerifiedToken | undefined {
+  return authInfo?.extra?.caller as VerifiedToken | undefined;
+}
+
+function buildServer(options: McpServerOptions): McpServer {
+  const server = new McpServer(
+    { name: options.name, version: options.version },
+    {
+      // A Lambda behind API Gateway cannot hold the stream change notifications need.
+      capabilities: { tools: { listChanged: false } },
+      // The tool list is the same for every caller (scopes are checked per call, not by hiding
+      // tools), so shared caches may keep it.
+      cacheHints: {
+        'tools/list': { ttlMs: options.listTtlMs, cacheScope: 'public' },
+        'server/discover': { ttlMs: options.listTtlMs, cacheScope: 'public' },
+      },
+    },
+  );
+  for (const tool of options.tools) {
+    server.registerTool(
+      tool.name,
+      { title: tool.title, description: tool.description, inputSchema: tool.inputSchema, annotations: tool.annotations },
+      async (input: unknown, ctx) => {
+        const caller = callerOf(ctx.http?.authInfo);
+        if (!caller) return toolError('Not authenticated');
+        try {
+          return await tool.run(input as never, { caller, notes: options.notes });
+        } catch (err) {
+          log.error('tool failed', { tool: tool.name, ...errorFields(err) });
+          return toolError(`${tool.name} failed; try again later`);
+        }
+      },
+    );
+  }
+  return server;
+}
+
+export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
+  const pools: Record<McpRequestContext['era'], McpServer[]> = { modern: [], legacy: [] };
+  const take = (era: McpRequestContext['era']): McpServer => {
+    const idle = pools[era].find((server) => server.server.transport === undefined);
+    if (idle) return idle;
+    const server = buildServer(options);
+    pools[era].push(server);
+    return server;
+  };
+  const onerror = (err: Error) => log.debug('mcp request rejected', errorFields(err));
+  const modern = createMcpHandler(({ era }) => take(era), { legacy: 'reject', responseMode: 'json', onerror });
+
+  // 2025-era clients: stateless (no session id), answered as plain JSON rather than SSE framing.
+  const legacy = async (request: Request, body: unknown, authInfo: AuthInfo): Promise<Response> => {
+    const server = take('legacy');
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(request, { authInfo, parsedBody: body });
+    } finally {
+      await transport.close().catch(() => undefined);
+      await server.close().catch(() => undefined);
+    }
+  };
+
+  return async (request, body, authInfo) =>
+    (await isLegacyRequest(request, body)) ? legacy(request, body, authInfo) : modern.fetch(request, { authInfo, parsedBody: body });
+}

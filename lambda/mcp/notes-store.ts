@@ -1,0 +1,57 @@
+/**
+ * Notes per user in the notes table (docs/contracts.md): `pk` = `user#<sub>`,
+ * `sk` = `note#<ISO createdAt>#<id>`. Every read and write is keyed by the caller's `sub`,
+ * which comes from the verified token, never from tool input: one user cannot name another's
+ * partition.
+ */
+import { randomUUID } from 'node:crypto';
+import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+export interface Note {
+  readonly id: string;
+  readonly text: string;
+  readonly createdAt: string;
+}
+
+export interface NotesStore {
+  add(subject: string, text: string): Promise<Note>;
+  /** The subject's notes, newest first, at most `limit`. */
+  list(subject: string, limit: number): Promise<Note[]>;
+}
+
+export function createNotesStore(ddb: DynamoDBClient, table: string, now: () => Date = () => new Date()): NotesStore {
+  return {
+    async add(subject, text) {
+      const note = { id: randomUUID(), text, createdAt: now().toISOString() };
+      await ddb.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: {
+            pk: { S: `user#${subject}` },
+            sk: { S: `note#${note.createdAt}#${note.id}` },
+            text: { S: note.text },
+            createdAt: { S: note.createdAt },
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return note;
+    },
+    async list(subject, limit) {
+      const result = await ddb.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :note)',
+          ExpressionAttributeValues: { ':pk': { S: `user#${subject}` }, ':note': { S: 'note#' } },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return (result.Items ?? []).map((item) => ({
+        id: item.sk?.S?.split('#').pop() ?? '',
+        text: item.text?.S ?? '',
+        createdAt: item.createdAt?.S ?? '',
+      }));
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Verifies bearer access tokens: signature (JWKS, cached per container), issuer, expiry and
+ * not-before (aws-jwt-verify), then what aws-jwt-verify leaves to us: `token_use` access, the
+ * audience rule and the client's liveness. Built once per container.
+ */
+import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
+import type { JwksCache } from 'aws-jwt-verify/jwk';
+import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { FetchError, JwtExpiredError, JwtInvalidIssuerError, JwtInvalidSignatureError, JwtNotBeforeError, JwtParseError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
+import { audienceProblem, type AudienceRule } from './audience';
+import type { ClientCheck } from './client-liveness';
+
+/** A token that verified: what the tools and the scope checks need, never the token itself. */
+export interface VerifiedToken {
+  readonly subject: string;
+  readonly username?: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+/** The token is not acceptable; `description` is safe to send to the client. */
+export class TokenRejectedError extends Error {}
+/** Verification could not run (JWKS or registrations table unreachable): answer 503, not 401. */
+export class VerificationUnavailableError extends Error {}
+
+export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
+
+export interface TokenVerifierOptions {
+  /** Cognito user pool id; used when `issuer` is not set. */
+  readonly userPoolId?: string;
+  /** Another issuer (the local stack, or another OIDC provider) with its JWKS URL. */
+  readonly issuer?: string;
+  readonly jwksUri?: string;
+  readonly audience: AudienceRule;
+  readonly isClientLive: ClientCheck;
+  readonly jwksCache: JwksCache;
+}
+
+/** RFC 9068 access tokens say `typ: at+jwt`; Cognito's say `token_use: access`. ID tokens say neither. */
+function tokenUseProblem(header: JwtHeader, payload: JwtPayload): string | undefined {
+  if (payload.token_use === 'access') return undefined;
+  if (payload.token_use === undefined && typeof header.typ === 'string' && header.typ.toLowerCase() === 'at+jwt') return undefined;
+  return 'The token is not an access token';
+}
+
+function describe(err: unknown): string {
+  if (err instanceof JwtExpiredError) return 'The access token expired';
+  if (err instanceof JwtNotBeforeError) return 'The access token is not valid yet';
+  if (err instanceof JwtInvalidIssuerError) return 'The access token was issued by another issuer';
+  if (err instanceof JwtInvalidSignatureError) return 'The access token signature is invalid';
+  if (err instanceof KidNotFoundInJwksError) return 'The access token was signed with an unknown key';
+  if (err instanceof JwtParseError) return 'The access token is malformed';
+  return 'The access token is invalid';
+}
+
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const customJwtCheck = ({ header, payload }: { header: JwtHeader; payload: JwtPayload }): void => {
+    const problem = tokenUseProblem(header, payload) ?? audienceProblem(payload.aud, payload.scope, options.audience);
+    if (problem) throw new TokenRejectedError(problem);
+  };
+  const verifier = options.issuer
+    ? JwtVerifier.create(
+        { issuer: options.issuer, jwksUri: options.jwksUri ?? `${options.issuer}/.well-known/jwks.json`, audience: null, customJwtCheck },
+        { jwksCache: options.jwksCache },
+      )
+    : CognitoJwtVerifier.create(
+        { userPoolId: requiredPool(options.userPoolId), tokenUse: 'access', clientId: null, customJwtCheck },
+        { jwksCache: options.jwksCache },
+      );
+
+  return async (token) => {
+    let payload: JwtPayload;
+    try {
+      payload = await verifier.verify(token);
+    } catch (err) {
+      if (err instanceof TokenRejectedError) throw err;
+      if (err instanceof FetchError) throw new VerificationUnavailableError('The token issuer keys could not be fetched');
+      throw new TokenRejectedError(describe(err));
+    }
+    // aws-jwt-verify checks `exp` when present; an access token without one must not live forever.
+    if (typeof payload.exp !== 'number') throw new TokenRejectedError('The access token has no expiry');
+    const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
+    if (!clientId) throw new TokenRejectedError('The access token names no client');
+    if (typeof payload.sub !== 'string' || !payload.sub) throw new TokenRejectedError('The access token names no subject');
+    let live: boolean;
+    try {
+      live = await options.isClientLive(clientId);
+    } catch {
+      throw new VerificationUnavailableError('The client registry is unavailable');
+    }
+    if (!live) throw new TokenRejectedError('The client that obtained the access token is no longer registered');
+    return {
+      subject: payload.sub,
+      username: typeof payload.username === 'string' ? payload.username : undefined,
+      clientId,
+      scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+      expiresAt: payload.exp as number,
+    };
+  };
+}
+
+function requiredPool(userPoolId: string | undefined): string {
+  if (!userPoolId) throw new Error('USER_POOL_ID is required when TOKEN_ISSUER is not set');
+  return userPoolId;
+}
