@@ -1,0 +1,292 @@
+import type { Node } from 'constructs';
+
+/**
+ * Typed CDK context of the app. Every key can be set in `cdk.json` or per command with
+ * `-c key=value` (for example `npx cdk deploy --all -c stage=prod -c retainData=true`).
+ * Values given on the command line arrive as strings; lists accept a JSON array or a
+ * comma-separated string. Invalid values fail the synth with a message naming the key.
+ */
+export interface AppConfig {
+  /**
+   * Deployment stage; part of every stack name, so stages can live side by side in one account.
+   * Lowercase letters, digits and hyphens.
+   * @default 'dev'
+   */
+  readonly stage: string;
+  /**
+   * Cognito managed login domain prefix (`<prefix>.auth.<region>.amazoncognito.com`).
+   * Must be unique per region across all AWS accounts, lowercase letters, digits and hyphens,
+   * and must not contain `aws`, `amazon` or `cognito`.
+   * @default - `mcp-auth-<stage>-<account id>`, resolved at deploy time
+   */
+  readonly domainPrefix?: string;
+  /**
+   * Callback URLs of the static app client (exact match, port included).
+   * @default ['http://localhost:8090/callback', 'http://127.0.0.1:8090/callback']
+   */
+  readonly callbackUrls: readonly string[];
+  /**
+   * Sign-out URLs of the static app client.
+   * @default ['http://localhost:8090/']
+   */
+  readonly logoutUrls: readonly string[];
+  /**
+   * Name of the resource server's read scope; the full scope is `<MCP URL>/<name>`.
+   * @default 'read'
+   */
+  readonly scopeRead: string;
+  /**
+   * Name of the resource server's write scope.
+   * @default 'write'
+   */
+  readonly scopeWrite: string;
+  /**
+   * Access token validity of the static client and of clients created by the bridge (5–1440).
+   * @default 60
+   */
+  readonly accessTokenValidityMinutes: number;
+  /**
+   * ID token validity, same range as access tokens.
+   * @default 60
+   */
+  readonly idTokenValidityMinutes: number;
+  /**
+   * Refresh token validity (1–3650).
+   * @default 30
+   */
+  readonly refreshTokenValidityDays: number;
+  /**
+   * Grace period during which a rotated refresh token still works (0–60), for retried requests.
+   * @default 0
+   */
+  readonly refreshTokenRotationGracePeriodSeconds: number;
+  /**
+   * Keep data when a stack is destroyed: RETAIN on the user pool, tables and log groups, plus
+   * deletion protection on the user pool and tables. `false` makes `npm run destroy` remove everything.
+   * @default false
+   */
+  readonly retainData: boolean;
+  /**
+   * Let anyone create an account on the managed login page. Off: administrators create users.
+   * @default false
+   */
+  readonly selfSignUp: boolean;
+  /**
+   * Multi-factor authentication (TOTP authenticator apps): `off`, `optional` or `required`.
+   * @default 'optional'
+   */
+  readonly mfa: 'off' | 'optional' | 'required';
+  /**
+   * Dynamic client registration: `open` (anyone, rate limited), `token` (RFC 7591 initial access
+   * token, see `initialAccessTokenSha256`) or `closed`.
+   * @default 'open'
+   */
+  readonly registrationMode: 'open' | 'token' | 'closed';
+  /**
+   * Hex SHA-256 of the initial access token; required when `registrationMode` is `token`.
+   * Only the hash is deployed: `printf %s "$TOKEN" | sha256sum`.
+   * @default - none
+   */
+  readonly initialAccessTokenSha256?: string;
+  /**
+   * Registrations allowed per source IP per window.
+   * @default 10
+   */
+  readonly registrationRateLimit: number;
+  /**
+   * Length of the registration rate-limit window.
+   * @default 3600
+   */
+  readonly registrationRateWindowSeconds: number;
+  /**
+   * Redirect URIs allowed per registered client.
+   * @default 10
+   */
+  readonly maxRedirectUris: number;
+  /**
+   * Browser origins allowed to call `/mcp` (the MCP server rejects other `Origin`s with 403).
+   * @default [] (no browser origins; clients without an `Origin` header are unaffected)
+   */
+  readonly allowedOrigins: readonly string[];
+  /**
+   * Steady-state request rate per second of each HTTP API's `$default` stage.
+   * @default 50
+   */
+  readonly throttleRateLimit: number;
+  /**
+   * Burst request limit of each HTTP API's `$default` stage.
+   * @default 100
+   */
+  readonly throttleBurstLimit: number;
+  /**
+   * Retention of Lambda and API access log groups, in days (a CloudWatch Logs retention value).
+   * @default 30
+   */
+  readonly logRetentionDays: number;
+  /**
+   * Handler log level: `debug`, `info`, `warn` or `error`.
+   * @default 'info'
+   */
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * PRM `resource_name` shown by clients.
+   * @default 'MCP server'
+   */
+  readonly resourceName: string;
+}
+
+/** Defaults of every context key that has one; `cdk.json` repeats the ones users edit most. */
+export const DEFAULT_CONFIG: AppConfig = Object.freeze({
+  stage: 'dev',
+  callbackUrls: ['http://localhost:8090/callback', 'http://127.0.0.1:8090/callback'],
+  logoutUrls: ['http://localhost:8090/'],
+  scopeRead: 'read',
+  scopeWrite: 'write',
+  accessTokenValidityMinutes: 60,
+  idTokenValidityMinutes: 60,
+  refreshTokenValidityDays: 30,
+  refreshTokenRotationGracePeriodSeconds: 0,
+  retainData: false,
+  selfSignUp: false,
+  mfa: 'optional',
+  registrationMode: 'open',
+  registrationRateLimit: 10,
+  registrationRateWindowSeconds: 3600,
+  maxRedirectUris: 10,
+  allowedOrigins: [],
+  throttleRateLimit: 50,
+  throttleBurstLimit: 100,
+  logRetentionDays: 30,
+  logLevel: 'info',
+  resourceName: 'MCP server',
+});
+
+/** CloudWatch Logs accepts only these retention periods. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+export class ConfigError extends Error {}
+
+type Context = (key: string) => unknown;
+
+/** Reads and validates the app's context from a construct node (the App). */
+export function loadConfig(node: Pick<Node, 'tryGetContext'>): AppConfig {
+  return parseConfig((key) => node.tryGetContext(key));
+}
+
+/** Validates raw context values; exported for tests. */
+export function parseConfig(get: Context): AppConfig {
+  const d = DEFAULT_CONFIG;
+  const config: AppConfig = {
+    stage: text(get, 'stage', d.stage, /^[a-z][a-z0-9-]{0,19}$/),
+    domainPrefix: optionalText(get, 'domainPrefix', /^(?!.*(aws|amazon|cognito))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/),
+    callbackUrls: urls(get, 'callbackUrls', d.callbackUrls),
+    logoutUrls: urls(get, 'logoutUrls', d.logoutUrls),
+    scopeRead: text(get, 'scopeRead', d.scopeRead, SCOPE_NAME),
+    scopeWrite: text(get, 'scopeWrite', d.scopeWrite, SCOPE_NAME),
+    accessTokenValidityMinutes: int(get, 'accessTokenValidityMinutes', d.accessTokenValidityMinutes, 5, 1440),
+    idTokenValidityMinutes: int(get, 'idTokenValidityMinutes', d.idTokenValidityMinutes, 5, 1440),
+    refreshTokenValidityDays: int(get, 'refreshTokenValidityDays', d.refreshTokenValidityDays, 1, 3650),
+    refreshTokenRotationGracePeriodSeconds: int(get, 'refreshTokenRotationGracePeriodSeconds', d.refreshTokenRotationGracePeriodSeconds, 0, 60),
+    retainData: bool(get, 'retainData', d.retainData),
+    selfSignUp: bool(get, 'selfSignUp', d.selfSignUp),
+    mfa: oneOf(get, 'mfa', d.mfa, ['off', 'optional', 'required'] as const),
+    registrationMode: oneOf(get, 'registrationMode', d.registrationMode, ['open', 'token', 'closed'] as const),
+    initialAccessTokenSha256: optionalText(get, 'initialAccessTokenSha256', /^[0-9a-f]{64}$/),
+    registrationRateLimit: int(get, 'registrationRateLimit', d.registrationRateLimit, 1, 1_000_000),
+    registrationRateWindowSeconds: int(get, 'registrationRateWindowSeconds', d.registrationRateWindowSeconds, 60, 86_400),
+    maxRedirectUris: int(get, 'maxRedirectUris', d.maxRedirectUris, 1, 100),
+    allowedOrigins: urls(get, 'allowedOrigins', d.allowedOrigins),
+    throttleRateLimit: int(get, 'throttleRateLimit', d.throttleRateLimit, 1, 10_000),
+    throttleBurstLimit: int(get, 'throttleBurstLimit', d.throttleBurstLimit, 1, 5_000),
+    logRetentionDays: int(get, 'logRetentionDays', d.logRetentionDays, 1, 3653),
+    logLevel: oneOf(get, 'logLevel', d.logLevel, ['debug', 'info', 'warn', 'error'] as const),
+    resourceName: text(get, 'resourceName', d.resourceName, /^.{1,200}$/),
+  };
+  if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
+    throw new ConfigError(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${config.logRetentionDays}`);
+  }
+  if (config.registrationMode === 'token' && !config.initialAccessTokenSha256) {
+    throw new ConfigError('registrationMode=token needs initialAccessTokenSha256 (hex SHA-256 of the initial access token)');
+  }
+  if (config.scopeRead === config.scopeWrite) throw new ConfigError('scopeRead and scopeWrite must differ');
+  return Object.freeze(config);
+}
+
+// Cognito custom scope names: no spaces, quotes or backslashes.
+const SCOPE_NAME = /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$/;
+
+function raw(get: Context, key: string): unknown {
+  const value = get(key);
+  return typeof value === 'string' && value.trim() === '' ? undefined : value;
+}
+
+function text(get: Context, key: string, fallback: string, pattern: RegExp): string {
+  return optionalText(get, key, pattern) ?? fallback;
+}
+
+function optionalText(get: Context, key: string, pattern: RegExp): string | undefined {
+  const value = raw(get, key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new ConfigError(`Context ${key} must match ${pattern}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function int(get: Context, key: string, fallback: number, min: number, max: number): number {
+  const value = raw(get, key);
+  if (value === undefined || value === null) return fallback;
+  const parsed = typeof value === 'string' ? Number(value.trim()) : value;
+  if (typeof parsed !== 'number' || !Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new ConfigError(`Context ${key} must be an integer between ${min} and ${max}, got ${JSON.stringify(value)}`);
+  }
+  return parsed;
+}
+
+function bool(get: Context, key: string, fallback: boolean): boolean {
+  const value = raw(get, key);
+  if (value === undefined || value === null) return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new ConfigError(`Context ${key} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+function oneOf<T extends string>(get: Context, key: string, fallback: T, allowed: readonly T[]): T {
+  const value = raw(get, key);
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`Context ${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+function list(get: Context, key: string, fallback: readonly string[]): readonly string[] {
+  const value = raw(get, key);
+  if (value === undefined || value === null) return fallback;
+  let items: unknown = value;
+  if (typeof value === 'string') {
+    items = value.trim().startsWith('[') ? JSON.parse(value) : value.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  if (!Array.isArray(items) || !items.every((item) => typeof item === 'string')) {
+    throw new ConfigError(`Context ${key} must be a list of strings, got ${JSON.stringify(value)}`);
+  }
+  return items;
+}
+
+/** https URLs, or http on loopback hosts only (Cognito's rule for callback URLs); custom schemes pass. */
+function urls(get: Context, key: string, fallback: readonly string[]): readonly string[] {
+  const items = list(get, key, fallback);
+  for (const item of items) {
+    let parsed: URL;
+    try {
+      parsed = new URL(item);
+    } catch {
+      throw new ConfigError(`Context ${key} holds an invalid URL: ${JSON.stringify(item)}`);
+    }
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+    if (parsed.protocol === 'http:' && !loopback) {
+      throw new ConfigError(`Context ${key}: http is allowed only on localhost, 127.0.0.1 or [::1]: ${item}`);
+    }
+  }
+  return items;
+}

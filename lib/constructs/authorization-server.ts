@@ -1,0 +1,133 @@
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { HandlerFunction } from './handler-function';
+
+/** Handler entry, per docs/contracts.md. */
+export const OAUTH_HANDLER_ENTRY = 'lambda/oauth/handler.ts';
+
+const { GET, POST, PUT, DELETE } = apigwv2.HttpMethod;
+
+/**
+ * Why a facade route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4): metadata is
+ * public by definition, and registration is guarded in the handler, which must answer with RFC
+ * 7591/7592 error bodies that an authorizer cannot produce.
+ */
+const PUBLIC_METADATA = 'RFC 8414 / OIDC discovery metadata is public by definition: clients read it before they have any credential.';
+const OPEN_REGISTRATION =
+  'RFC 7591 registration happens before a client has credentials; the handler enforces REGISTRATION_MODE (open, initial access token, closed) and a per-IP rate limit, and answers RFC 7591 errors.';
+const CLIENT_MANAGEMENT =
+  'RFC 7592 client management is authorized by the registration access token, which the handler compares with the SHA-256 hash stored with the registration; a generic authorizer cannot do that check.';
+
+/** Routes of the facade; one function serves them all and routes on path and method itself. */
+export const AUTHORIZATION_SERVER_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMethod; path: string; whyPublic: string }> = [
+  { method: GET, path: '/.well-known/oauth-authorization-server', whyPublic: PUBLIC_METADATA }, // RFC 8414
+  { method: GET, path: '/.well-known/openid-configuration', whyPublic: PUBLIC_METADATA }, // for clients that try OIDC first
+  { method: POST, path: '/register', whyPublic: OPEN_REGISTRATION }, // RFC 7591
+  { method: GET, path: '/register/{client_id}', whyPublic: CLIENT_MANAGEMENT }, // RFC 7592 read
+  { method: PUT, path: '/register/{client_id}', whyPublic: CLIENT_MANAGEMENT }, // RFC 7592 update
+  { method: DELETE, path: '/register/{client_id}', whyPublic: CLIENT_MANAGEMENT }, // RFC 7592 delete
+];
+
+/** The Cognito calls the registration bridge makes, on its own user pool only. */
+const BRIDGE_COGNITO_ACTIONS = [
+  'cognito-idp:CreateUserPoolClient',
+  'cognito-idp:UpdateUserPoolClient',
+  'cognito-idp:DeleteUserPoolClient',
+  'cognito-idp:DescribeUserPoolClient',
+];
+
+export interface AuthorizationServerProps {
+  /** The facade's HTTP API (its `$default` stage URL is the issuer). */
+  readonly httpApi: apigwv2.IHttpApi;
+  /** RFC 8414 `issuer`: the HTTP API URL, no trailing slash. */
+  readonly issuerUrl: string;
+  readonly userPool: cognito.IUserPool;
+  /** Managed login base URL (authorize, token and revoke endpoints live under it). */
+  readonly cognitoDomainUrl: string;
+  readonly registrationsTable: dynamodb.ITable;
+  /** Canonical MCP URL (Cognito resource server identifier). */
+  readonly resourceUrl: string;
+  /** Full scope strings of the resource server. */
+  readonly readScope: string;
+  readonly writeScope: string;
+  readonly registrationMode: 'open' | 'token' | 'closed';
+  /** @default - none (only with registrationMode `token`) */
+  readonly initialAccessTokenSha256?: string;
+  readonly registrationRateLimit: number;
+  readonly registrationRateWindowSeconds: number;
+  readonly maxRedirectUris: number;
+  /** Validities given to the clients the bridge creates. */
+  readonly accessTokenValidityMinutes: number;
+  readonly idTokenValidityMinutes: number;
+  readonly refreshTokenValidityDays: number;
+  readonly logLevel: string;
+  readonly logRetentionDays: number;
+  readonly retainData: boolean;
+}
+
+/**
+ * The authorization-server facade and DCR bridge: RFC 8414 metadata pointing at Cognito's managed
+ * login, and RFC 7591/7592 registration that creates one Cognito app client per registration.
+ */
+export class AuthorizationServer extends Construct {
+  public readonly handler: HandlerFunction;
+  public readonly routes: apigwv2.HttpRoute[];
+
+  constructor(scope: Construct, id: string, props: AuthorizationServerProps) {
+    super(scope, id);
+
+    const environment: Record<string, string> = {
+      USER_POOL_ID: props.userPool.userPoolId,
+      REGISTRATIONS_TABLE: props.registrationsTable.tableName,
+      RESOURCE_URL: props.resourceUrl,
+      LOG_LEVEL: props.logLevel,
+      ISSUER_URL: props.issuerUrl,
+      COGNITO_DOMAIN_URL: props.cognitoDomainUrl,
+      JWKS_URI: `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${props.userPool.userPoolId}/.well-known/jwks.json`,
+      ALLOWED_SCOPES: [props.readScope, props.writeScope, 'openid', 'email', 'profile'].join(' '),
+      DEFAULT_SCOPES: props.readScope,
+      REGISTRATION_MODE: props.registrationMode,
+      REGISTRATION_RATE_LIMIT: String(props.registrationRateLimit),
+      REGISTRATION_RATE_WINDOW_SECONDS: String(props.registrationRateWindowSeconds),
+      MAX_REDIRECT_URIS: String(props.maxRedirectUris),
+      ACCESS_TOKEN_VALIDITY_MINUTES: String(props.accessTokenValidityMinutes),
+      ID_TOKEN_VALIDITY_MINUTES: String(props.idTokenValidityMinutes),
+      REFRESH_TOKEN_VALIDITY_DAYS: String(props.refreshTokenValidityDays),
+    };
+    if (props.initialAccessTokenSha256) environment.INITIAL_ACCESS_TOKEN_SHA256 = props.initialAccessTokenSha256;
+
+    this.handler = new HandlerFunction(this, 'Handler', {
+      entry: OAUTH_HANDLER_ENTRY,
+      description: 'MCP authorization-server facade and dynamic client registration bridge',
+      environment,
+      memorySize: 512,
+      // Cognito client calls are throttled at 5/s per pool; leave room for the SDK's retries.
+      timeout: Duration.seconds(15),
+      logRetentionDays: props.logRetentionDays,
+      retainData: props.retainData,
+    });
+
+    const role = this.handler.role;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: BRIDGE_COGNITO_ACTIONS, resources: [props.userPool.userPoolArn] }),
+    );
+    // Registrations and rate-limit counters: get, conditional put, update, delete.
+    props.registrationsTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+
+    const integration = new HttpLambdaIntegration('Integration', this.handler.function);
+    this.routes = AUTHORIZATION_SERVER_ROUTES.map(({ method, path, whyPublic }) => {
+      const route = new apigwv2.HttpRoute(this, `Route${method}${path.replace(/[^A-Za-z0-9]/g, '')}`, {
+        httpApi: props.httpApi,
+        routeKey: apigwv2.HttpRouteKey.with(path, method),
+        integration,
+      });
+      Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: whyPublic });
+      return route;
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import * as path from 'node:path';
+import { type Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { removalPolicyFor } from './retention';
+
+/** Repository root: handler entries are named by path, never imported (lambda/ must not meet lib/). */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Lets bundled CommonJS dependencies call `require` inside the ESM bundle. */
+const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface HandlerFunctionProps {
+  /** Handler module, relative to the repository root, exporting `handler`. */
+  readonly entry: string;
+  /** What the function does, for the console. */
+  readonly description: string;
+  /** Environment variables, per docs/contracts.md. */
+  readonly environment: Record<string, string>;
+  /** Memory size in MB. */
+  readonly memorySize: number;
+  /** Timeout; API Gateway gives up after 30 s anyway. */
+  readonly timeout: Duration;
+  /** Log group retention. */
+  readonly logRetentionDays: number;
+  /** RETAIN instead of DESTROY for the log group. */
+  readonly retainData: boolean;
+}
+
+/**
+ * A Node.js 22 arm64 Lambda function bundled locally by esbuild into one minified ESM file with
+ * source maps, its own log group, and a role that may write only to that log group.
+ *
+ * The AWS SDK v3 is bundled (not taken from the runtime): the handlers are tested against the
+ * exact versions pinned in package-lock.json, the runtime's copy changes without notice, and
+ * tree-shaken minified clients add little to the bundle.
+ */
+export class HandlerFunction extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly logGroup: logs.LogGroup;
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: removalPolicyFor(props.retainData),
+    });
+    // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy (logs:* on
+    // every log group): this function writes to its own log group only.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.description}`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is pinned on purpose: the handlers, their tests, the local stack and @middy/core 7 all run on the node@22 devDependency; move runtime and devDependency together.',
+    });
+  }
+}

@@ -1,0 +1,105 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { HandlerFunction } from './handler-function';
+
+/** Handler entry, per docs/contracts.md. */
+export const MCP_HANDLER_ENTRY = 'lambda/mcp/handler.ts';
+
+const { GET, POST, DELETE, OPTIONS } = apigwv2.HttpMethod;
+
+/**
+ * Why an MCP route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4): `/mcp` verifies the
+ * bearer token in the function, because an unauthorized request must get 401 with
+ * `WWW-Authenticate: Bearer resource_metadata=...` (RFC 9728 §5.1), 403 must name the missing
+ * scopes, and the token's audience and client liveness must be checked: a JWT authorizer does none.
+ */
+const BEARER_IN_HANDLER =
+  'The handler verifies the Cognito access token (signature, issuer, expiry, token_use, audience, scopes, client still registered) and answers the RFC 9728 401 challenge that MCP clients need for discovery; an API Gateway JWT authorizer cannot send that challenge.';
+const PUBLIC_METADATA = 'RFC 9728 protected resource metadata is public by definition: clients read it to find the authorization server.';
+const PREFLIGHT = 'CORS preflight requests never carry credentials (Fetch standard); the handler answers them from ALLOWED_ORIGINS.';
+
+/** Routes of the MCP server; one function serves them all and routes on path and method itself. */
+export const MCP_SERVER_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMethod; path: string; whyPublic: string }> = [
+  { method: POST, path: '/mcp', whyPublic: BEARER_IN_HANDLER }, // Streamable HTTP
+  { method: GET, path: '/mcp', whyPublic: BEARER_IN_HANDLER }, // answers 405: a Lambda cannot hold an SSE stream
+  { method: DELETE, path: '/mcp', whyPublic: BEARER_IN_HANDLER }, // answers 405: stateless, no sessions to end
+  { method: OPTIONS, path: '/mcp', whyPublic: PREFLIGHT }, // for browser origins in ALLOWED_ORIGINS
+  { method: GET, path: '/.well-known/oauth-protected-resource', whyPublic: PUBLIC_METADATA }, // RFC 9728 §3
+  { method: OPTIONS, path: '/.well-known/oauth-protected-resource', whyPublic: PREFLIGHT },
+  { method: GET, path: '/.well-known/oauth-protected-resource/mcp', whyPublic: PUBLIC_METADATA }, // RFC 9728 §3.1 path-suffixed
+  { method: OPTIONS, path: '/.well-known/oauth-protected-resource/mcp', whyPublic: PREFLIGHT },
+];
+
+export interface McpServerProps {
+  /** The MCP server's HTTP API. */
+  readonly httpApi: apigwv2.IHttpApi;
+  /** Canonical MCP URL: PRM `resource`, and the audience tokens must carry. */
+  readonly resourceUrl: string;
+  /** The facade's issuer: PRM `authorization_servers[0]`. */
+  readonly authorizationServerUrl: string;
+  readonly userPoolId: string;
+  readonly staticClientId: string;
+  /** Registrations table: read-only, to check that a token's client still exists. */
+  readonly registrationsTable: dynamodb.ITable;
+  readonly notesTable: dynamodb.ITable;
+  /** Full scope strings of the resource server. */
+  readonly readScope: string;
+  readonly writeScope: string;
+  /** Browser origins allowed to call `/mcp`. */
+  readonly allowedOrigins: readonly string[];
+  readonly resourceName: string;
+  readonly logLevel: string;
+  readonly logRetentionDays: number;
+  readonly retainData: boolean;
+}
+
+/** The MCP resource server: Streamable HTTP (stateless, JSON), Protected Resource Metadata, example tools. */
+export class McpServer extends Construct {
+  public readonly handler: HandlerFunction;
+  public readonly routes: apigwv2.HttpRoute[];
+
+  constructor(scope: Construct, id: string, props: McpServerProps) {
+    super(scope, id);
+
+    const environment: Record<string, string> = {
+      USER_POOL_ID: props.userPoolId,
+      REGISTRATIONS_TABLE: props.registrationsTable.tableName,
+      RESOURCE_URL: props.resourceUrl,
+      LOG_LEVEL: props.logLevel,
+      AUTHORIZATION_SERVER_URL: props.authorizationServerUrl,
+      STATIC_CLIENT_ID: props.staticClientId,
+      NOTES_TABLE: props.notesTable.tableName,
+      SCOPE_READ: props.readScope,
+      SCOPE_WRITE: props.writeScope,
+      RESOURCE_NAME: props.resourceName,
+    };
+    if (props.allowedOrigins.length > 0) environment.ALLOWED_ORIGINS = props.allowedOrigins.join(',');
+
+    this.handler = new HandlerFunction(this, 'Handler', {
+      entry: MCP_HANDLER_ENTRY,
+      description: 'MCP resource server (Streamable HTTP, RFC 9728 metadata, bearer token verification)',
+      environment,
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      logRetentionDays: props.logRetentionDays,
+      retainData: props.retainData,
+    });
+    // Liveness check of the token's client: one GetItem, nothing else on that table.
+    props.registrationsTable.grant(this.handler.role, 'dynamodb:GetItem');
+    props.notesTable.grantReadWriteData(this.handler.role);
+
+    const integration = new HttpLambdaIntegration('Integration', this.handler.function);
+    this.routes = MCP_SERVER_ROUTES.map(({ method, path, whyPublic }) => {
+      const route = new apigwv2.HttpRoute(this, `Route${method}${path.replace(/[^A-Za-z0-9]/g, '')}`, {
+        httpApi: props.httpApi,
+        routeKey: apigwv2.HttpRouteKey.with(path, method),
+        integration,
+      });
+      Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: whyPublic });
+      return route;
+    });
+  }
+}

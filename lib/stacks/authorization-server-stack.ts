@@ -1,0 +1,56 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { AppConfig } from '../config';
+import { AuthorizationServer } from '../constructs/authorization-server';
+import { RegistrationsTable } from '../constructs/tables';
+import type { CognitoStack } from './cognito-stack';
+
+export interface AuthorizationServerStackProps extends StackProps {
+  readonly config: AppConfig;
+  readonly cognito: CognitoStack;
+}
+
+/** The authorization-server facade and DCR bridge: registrations table, function, routes on the facade's API. */
+export class AuthorizationServerStack extends Stack {
+  public readonly registrations: RegistrationsTable;
+  public readonly authorizationServer: AuthorizationServer;
+
+  constructor(scope: Construct, id: string, props: AuthorizationServerStackProps) {
+    super(scope, id, props);
+    const { config, cognito } = props;
+    const issuerUrl = cognito.authApi.url;
+
+    this.registrations = new RegistrationsTable(this, 'Registrations', { retainData: config.retainData });
+    this.authorizationServer = new AuthorizationServer(this, 'AuthorizationServer', {
+      httpApi: cognito.authApi.httpApi,
+      issuerUrl,
+      userPool: cognito.auth.userPool,
+      cognitoDomainUrl: cognito.auth.domainUrl,
+      registrationsTable: this.registrations.table,
+      resourceUrl: cognito.resourceUrl,
+      readScope: cognito.auth.readScope,
+      writeScope: cognito.auth.writeScope,
+      registrationMode: config.registrationMode,
+      initialAccessTokenSha256: config.initialAccessTokenSha256,
+      registrationRateLimit: config.registrationRateLimit,
+      registrationRateWindowSeconds: config.registrationRateWindowSeconds,
+      maxRedirectUris: config.maxRedirectUris,
+      accessTokenValidityMinutes: config.accessTokenValidityMinutes,
+      idTokenValidityMinutes: config.idTokenValidityMinutes,
+      refreshTokenValidityDays: config.refreshTokenValidityDays,
+      logLevel: config.logLevel,
+      logRetentionDays: config.logRetentionDays,
+      retainData: config.retainData,
+    });
+
+    new CfnOutput(this, 'Issuer', { value: issuerUrl, description: 'OAuth issuer (RFC 8414)' });
+    new CfnOutput(this, 'AuthorizationServerMetadataUrl', {
+      value: `${issuerUrl}/.well-known/oauth-authorization-server`,
+      description: 'RFC 8414 authorization server metadata',
+    });
+    new CfnOutput(this, 'RegistrationEndpoint', {
+      value: `${issuerUrl}/register`,
+      description: 'RFC 7591 dynamic client registration endpoint',
+    });
+  }
+}
