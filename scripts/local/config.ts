@@ -1,0 +1,98 @@
+/**
+ * The local stack's settings and the environment it gives the handlers (docs/contracts.md), in
+ * one place. Everything is derived from the base URL, so one `PORT` moves every endpoint.
+ */
+import type { CognitoIds } from './bootstrap';
+
+/** Port of the project's endpoints when `PORT` is unset. */
+export const DEFAULT_PORT = 3000;
+/** The demo user created at start (`MCP_LOCAL_USERNAME`, `MCP_LOCAL_PASSWORD`); the password meets Cognito's default policy. */
+export const DEFAULT_USERNAME = 'demo@example.com';
+export const DEFAULT_PASSWORD = 'Passw0rd!demo';
+/** How long the MCP server caches a registration's liveness locally: short, so a deleted client stops quickly. */
+export const DEFAULT_CLIENT_CHECK_TTL_SECONDS = 5;
+/** Local DCR rate limit per source IP and hour: everything comes from 127.0.0.1 here. */
+export const LOCAL_REGISTRATION_RATE_LIMIT = 1000;
+/** Browser origins allowed on /mcp by default: MCP Inspector's UI. */
+export const DEFAULT_ALLOWED_ORIGINS = 'http://localhost:6274,http://127.0.0.1:6274';
+
+export const TABLES = { registrations: 'mcp-local-registrations', notes: 'mcp-local-notes' } as const;
+
+export interface LocalUrls {
+  readonly base: string;
+  readonly mcp: string;
+  readonly protectedResourceMetadata: string;
+  readonly authorizationServerMetadata: string;
+  readonly register: string;
+  readonly authorize: string;
+  readonly token: string;
+  readonly revoke: string;
+  readonly userInfo: string;
+  readonly jwks: string;
+}
+
+export function localUrls(host: string, port: number): LocalUrls {
+  const base = `http://${host}:${port}`;
+  return {
+    base,
+    mcp: `${base}/mcp`,
+    protectedResourceMetadata: `${base}/.well-known/oauth-protected-resource/mcp`,
+    authorizationServerMetadata: `${base}/.well-known/oauth-authorization-server`,
+    register: `${base}/register`,
+    authorize: `${base}/oauth2/authorize`,
+    token: `${base}/oauth2/token`,
+    revoke: `${base}/oauth2/revoke`,
+    userInfo: `${base}/oauth2/userInfo`,
+    jwks: `${base}/.well-known/jwks.json`,
+  };
+}
+
+/** Full scope strings of the resource server, as the CDK stack names them. */
+export function resourceScopes(urls: LocalUrls): { read: string; write: string } {
+  return { read: `${urls.mcp}/read`, write: `${urls.mcp}/write` };
+}
+
+/** Every scope a client may be allowed: the resource's plus the OIDC ones (contracts: ALLOWED_SCOPES). */
+export function allowedScopes(urls: LocalUrls): string[] {
+  const { read, write } = resourceScopes(urls);
+  return [read, write, 'openid', 'email', 'profile'];
+}
+
+/** The handlers' environment (docs/contracts.md). `overrides` wins, e.g. LOG_LEVEL from the caller. */
+export function handlerEnv(
+  urls: LocalUrls,
+  ids: CognitoIds,
+  endpoints: { dynamodb: string; cognito: string },
+  options: { clientCheckTtlSeconds: number; logLevel: string; allowedOrigins: string },
+): Record<string, string> {
+  const { read, write } = resourceScopes(urls);
+  return {
+    AWS_REGION: 'us-east-1',
+    // Handlers build SDK clients from the default chain; the stand-ins check no credentials.
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    USER_POOL_ID: ids.userPoolId,
+    REGISTRATIONS_TABLE: TABLES.registrations,
+    NOTES_TABLE: TABLES.notes,
+    RESOURCE_URL: urls.mcp,
+    DYNAMODB_ENDPOINT: endpoints.dynamodb,
+    COGNITO_ENDPOINT: endpoints.cognito,
+    LOG_LEVEL: options.logLevel,
+    ISSUER_URL: urls.base,
+    AUTHORIZATION_SERVER_URL: urls.base,
+    COGNITO_DOMAIN_URL: urls.base,
+    JWKS_URI: urls.jwks,
+    ALLOWED_SCOPES: allowedScopes(urls).join(' '),
+    DEFAULT_SCOPES: read,
+    REGISTRATION_MODE: 'open',
+    REGISTRATION_RATE_LIMIT: String(LOCAL_REGISTRATION_RATE_LIMIT),
+    STATIC_CLIENT_ID: ids.staticClientId,
+    SCOPE_READ: read,
+    SCOPE_WRITE: write,
+    TOKEN_ISSUER: urls.base,
+    TOKEN_JWKS_URI: urls.jwks,
+    CLIENT_CHECK_TTL_SECONDS: String(options.clientCheckTtlSeconds),
+    ALLOWED_ORIGINS: options.allowedOrigins,
+    RESOURCE_NAME: 'Local MCP server',
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * `/oauth2/authorize`, standing in for Cognito's hosted login: GET shows the login form, POST
+ * checks the password and redirects back with a code (RFC 6749 §4.1, RFC 7636, RFC 8707).
+ * Consent: the user's login grants the requested scopes, as Cognito has no consent page.
+ */
+import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
+import { bodyText, method } from '../../../lambda/shared/http';
+import type { CodeStore } from './codes';
+import type { CognitoDirectory, LoginClient } from './directory';
+import { errorPage, loginPage } from './page';
+import { isValidChallenge } from './pkce';
+
+export interface AuthorizeDeps {
+  readonly directory: CognitoDirectory;
+  readonly codes: CodeStore;
+  /** The MCP server's canonical URL: the only `resource` this authorization server knows. */
+  readonly resourceUrl: string;
+  readonly now?: () => number;
+}
+
+/** A validated authorization request. */
+interface AuthorizationRequest {
+  readonly client: LoginClient;
+  readonly redirectUri: string;
+  readonly state?: string;
+  readonly scopes: string[];
+  readonly codeChallenge?: string;
+  readonly resource?: string;
+}
+
+type Checked = { ok: AuthorizationRequest } | { page: HttpResult } | { redirect: HttpResult };
+
+function redirectTo(redirectUri: string, params: Record<string, string | undefined>): HttpResult {
+  const url = new URL(redirectUri);
+  // RFC 9207 `iss` is not sent: the facade's metadata does not advertise it.
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
+  return { statusCode: 302, headers: { location: url.toString(), 'cache-control': 'no-store' }, body: '' };
+}
+
+async function check(query: URLSearchParams, deps: AuthorizeDeps): Promise<Checked> {
+  const single = (name: string) => (query.getAll(name).length > 1 ? null : (query.get(name) ?? undefined));
+  const clientId = single('client_id');
+  const redirectUri = single('redirect_uri');
+  // RFC 6749 §4.1.2.1: problems with the client or the redirect URI are shown, never redirected.
+  if (!clientId) return { page: errorPage(400, 'invalid_request', 'The request has no client_id.') };
+  const client = await deps.directory.client(clientId);
+  if (!client) return { page: errorPage(400, 'invalid_client', 'No app client has this client_id.') };
+  if (!redirectUri) return { page: errorPage(400, 'invalid_request', 'The request has no redirect_uri.') };
+  // Cognito matches callback URLs exactly, port included.
+  if (!client.callbackUrls.includes(redirectUri)) return { page: errorPage(400, 'redirect_mismatch', 'redirect_uri is not one of the client\'s callback URLs.') };
+
+  const state = single('state') ?? undefined;
+  const fail = (error: string, description: string): Checked => ({ redirect: redirectTo(redirectUri, { error, error_description: description, state }) });
+  for (const name of ['response_type', 'scope', 'code_challenge', 'code_challenge_method', 'resource', 'state']) {
+    if (query.getAll(name).length > 1) return fail('invalid_request', `${name} appears more than once.`);
+  }
+  if (query.get('response_type') !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported.');
+  if (!client.allowsCodeFlow) return fail('unauthorized_client', 'The client may not use the authorization code grant.');
+
+  const codeChallenge = query.get('code_challenge') ?? undefined;
+  const challengeMethod = query.get('code_challenge_method') ?? undefined;
+  if (codeChallenge || challengeMethod) {
+    if (challengeMethod !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256.');
+    if (!codeChallenge || !isValidChallenge(codeChallenge)) return fail('invalid_request', 'code_challenge is not a valid S256 challenge.');
+  } else if (!client.clientSecret) {
+    // OAuth 2.1 §7.5.1 and MCP: public clients must use PKCE (Cognito cannot enforce this; the local stack does).
+    return fail('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256.');
+  }
+
+  const resource = query.get('resource') ?? undefined;
+  // RFC 8707 §2: a resource this server does not know is invalid_target (Cognito: no matching resource server).
+  if (resource !== undefined && resource !== deps.resourceUrl) return fail('invalid_target', 'resource does not name a resource server of this authorization server.');
+
+  const requested = (query.get('scope') ?? '').split(' ').filter(Boolean);
+  const scopes = requested.length ? requested.filter((s) => client.allowedScopes.includes(s)) : [...client.allowedScopes];
+  if (scopes.length === 0) return fail('invalid_scope', 'None of the requested scopes is allowed for this client.');
+  return { ok: { client, redirectUri, state, scopes: [...new Set(scopes)], codeChallenge, resource } };
+}
+
+export async function authorize(event: HttpEvent, deps: AuthorizeDeps): Promise<HttpResult> {
+  const verb = method(event);
+  if (verb !== 'GET' && verb !== 'POST') return errorPage(405, 'invalid_request', 'Use GET or POST.');
+  const query = new URLSearchParams(event.rawQueryString ?? '');
+  const checked = await check(query, deps);
+  if ('page' in checked) return checked.page;
+  if ('redirect' in checked) return checked.redirect;
+  const request = checked.ok;
+  const action = `${event.rawPath}?${event.rawQueryString ?? ''}`;
+  if (verb === 'GET') return loginPage({ action, clientId: request.client.clientId, scopes: request.scopes });
+
+  const form = new URLSearchParams(bodyText(event));
+  const user = await deps.directory.checkPassword(form.get('username')?.trim() ?? '', form.get('password') ?? '');
+  if (!user) return loginPage({ action, clientId: request.client.clientId, scopes: request.scopes, error: 'Incorrect username or password.' });
+
+  const code = deps.codes.issue({
+    clientId: request.client.clientId,
+    redirectUri: request.redirectUri,
+    codeChallenge: request.codeChallenge,
+    scope: request.scopes.join(' '),
+    resource: request.resource,
+    sub: user.sub,
+    username: user.username,
+    email: user.email,
+    authTime: Math.floor((deps.now?.() ?? Date.now()) / 1000),
+  });
+  return redirectTo(request.redirectUri, { code, state: request.state });
+}

@@ -1,0 +1,70 @@
+/**
+ * One local HTTP server for every endpoint, as API Gateway routes them on AWS: each path goes to
+ * the Lambda handler that owns it (docs/contracts.md), the login stand-in, or a 404.
+ * Logs one line per request (method, path, status, ms): never the query string, headers or
+ * bodies, which carry codes and tokens.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { json, type HttpEvent, type HttpResult } from '../../lambda/shared/http';
+import { serveWith, type LambdaHandler } from './lambda-http';
+import { LOGIN_PATHS } from './login';
+
+export interface Handlers {
+  readonly mcp: LambdaHandler;
+  readonly oauth: LambdaHandler;
+  readonly login: LambdaHandler;
+}
+
+/** Which handler serves `path`, by the same rules as the API Gateway routes. */
+export function routeFor(path: string): keyof Handlers | undefined {
+  if (path === '/mcp' || path === '/.well-known/oauth-protected-resource' || path.startsWith('/.well-known/oauth-protected-resource/')) return 'mcp';
+  if (path === '/.well-known/oauth-authorization-server' || path === '/.well-known/openid-configuration') return 'oauth';
+  if (path === '/register' || path.startsWith('/register/')) return 'oauth';
+  if ((LOGIN_PATHS as readonly string[]).includes(path)) return 'login';
+  return undefined;
+}
+
+/**
+ * Cognito's token, revocation, userInfo and JWKS endpoints answer browsers (SPAs, MCP Inspector)
+ * with CORS; the login page itself is a navigation and needs none.
+ */
+function withCors(login: LambdaHandler): LambdaHandler {
+  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization, content-type', 'access-control-allow-methods': 'GET, POST, OPTIONS' };
+  return async (event: HttpEvent): Promise<HttpResult> => {
+    if (event.rawPath === '/oauth2/authorize') return login(event);
+    if (event.requestContext.http.method === 'OPTIONS') return { statusCode: 204, headers: { ...cors, 'access-control-max-age': '600' }, body: '' };
+    const result = await login(event);
+    return { ...result, headers: { ...(result.headers ?? {}), ...cors } };
+  };
+}
+
+const notFound: LambdaHandler = async () => json(404, { error: 'not_found', error_description: 'No such endpoint.' });
+
+/** A request listener for node:http; `handlers` may be swapped in later (the server starts before them). */
+export function createRouter(getHandlers: () => Handlers | undefined, log: (line: string) => void) {
+  let loginWithCors: LambdaHandler | undefined;
+  let loginSource: LambdaHandler | undefined;
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const started = process.hrtime.bigint();
+    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    res.once('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log(`${req.method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms`);
+    });
+    const handlers = getHandlers();
+    if (!handlers) {
+      void serveWith(async () => json(503, { error: 'temporarily_unavailable', error_description: 'The local stack is starting.' }, { 'retry-after': '1' }), req, res);
+      return;
+    }
+    const route = routeFor(path);
+    let handler: LambdaHandler = notFound;
+    if (route === 'login') {
+      if (loginSource !== handlers.login) {
+        loginSource = handlers.login;
+        loginWithCors = withCors(handlers.login);
+      }
+      handler = loginWithCors!;
+    } else if (route) handler = handlers[route];
+    void serveWith(handler, req, res);
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The local stack as a function: the project's own Lambda handlers behind one HTTP server on
+ * 127.0.0.1, dynalite and cognito-local as real stand-ins for DynamoDB and Cognito, and a
+ * stand-in for Cognito's hosted login. Used by `npm start` (start.ts) and the end-to-end tests.
+ */
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createServer, request, type Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { bootstrapCognito, ensureUser, STATIC_CLIENT_CALLBACKS } from './bootstrap';
+import {
+  DEFAULT_ALLOWED_ORIGINS,
+  DEFAULT_CLIENT_CHECK_TTL_SECONDS,
+  DEFAULT_PASSWORD,
+  DEFAULT_PORT,
+  DEFAULT_USERNAME,
+  TABLES,
+  allowedScopes,
+  handlerEnv,
+  localUrls,
+  type LocalUrls,
+} from './config';
+import type { LambdaHandler } from './lambda-http';
+import { createLoginHandler } from './login';
+import { createRouter, type Handlers } from './router';
+import { LOCAL_AWS, LOCAL_STATE_DIR, startCognitoLocal, startDynalite, type RunningService } from './services';
+import { createNotesTable, createRegistrationsTable } from './tables';
+
+export interface LocalStackOptions {
+  /** Port of the project's endpoints. @default 3000 */
+  readonly port?: number;
+  /** Where state lives (dynamodb/, cognito/, signing key, refresh tokens, ids). @default `.local` */
+  readonly stateDir?: string;
+  /** The demo user. @default demo@example.com / Passw0rd!demo */
+  readonly username?: string;
+  readonly password?: string;
+  /** The MCP server's registration liveness cache. @default 5 */
+  readonly clientCheckTtlSeconds?: number;
+  /** Handlers' LOG_LEVEL. @default warn (the stack logs one line per request itself) */
+  readonly logLevel?: string;
+  /** Browser origins allowed on /mcp. @default MCP Inspector's (localhost:6274) */
+  readonly allowedOrigins?: string;
+  /** Receives one line per request; `false` for silence. @default stdout */
+  readonly log?: ((line: string) => void) | false;
+}
+
+export interface LocalStack {
+  readonly urls: LocalUrls;
+  readonly userPoolId: string;
+  readonly staticClientId: string;
+  readonly staticClientCallbacks: readonly string[];
+  readonly username: string;
+  readonly password: string;
+  readonly stateDir: string;
+  readonly endpoints: { readonly dynamodb: string; readonly cognito: string };
+  /** Endpoints that answered the readiness probe with a 5xx (e.g. a handler not implemented yet). */
+  readonly warnings: readonly string[];
+  /** Creates (or resets the password of) a user in the local pool. */
+  createUser(username: string, password: string): Promise<void>;
+  /** Stops the server and every process the stack started. */
+  stop(): Promise<void>;
+}
+
+/** The port is taken: start.ts turns this into a one-sentence message. */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`Port ${port} is already in use.`);
+  }
+}
+
+/** Handlers read their config at import; they can be loaded once per process, for one environment. */
+let loadedFor: string | undefined;
+
+async function listen(server: Server, port: number): Promise<void> {
+  await new Promise<void>((ok, fail) => {
+    server.once('error', (err: NodeJS.ErrnoException) => fail(err.code === 'EADDRINUSE' ? new PortInUseError(port) : err));
+    server.listen(port, '127.0.0.1', () => ok());
+  });
+}
+
+async function loadHandlers(env: Record<string, string>): Promise<{ mcp: LambdaHandler; oauth: LambdaHandler }> {
+  const key = JSON.stringify(env);
+  if (loadedFor && loadedFor !== key) throw new Error('The handlers were already loaded with another configuration in this process; start one local stack per process.');
+  // Config modules read process.env at import time: set it first, then import (contracts.md).
+  Object.assign(process.env, env);
+  loadedFor = key;
+  // require, not import(): jest (CommonJS) and tsx both load .ts modules this way.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mcp = require('../../lambda/mcp/handler') as typeof import('../../lambda/mcp/handler');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const oauth = require('../../lambda/oauth/handler') as typeof import('../../lambda/oauth/handler');
+  return { mcp: mcp.handler, oauth: oauth.handler };
+}
+
+/**
+ * dynalite 4 has no UpdateTimeToLive (UnknownOperationException) and expires nothing anyway:
+ * the table itself is created before that call, so the stack goes on without TTL.
+ */
+async function withoutTtl(creating: Promise<void>): Promise<void> {
+  try {
+    await creating;
+  } catch (err) {
+    if ((err as Error).name !== 'UnknownOperationException') throw err;
+  }
+}
+
+/** GETs/POSTs each endpoint once; returns the ones that answered 5xx. Throws if one does not answer at all. */
+async function probe(urls: LocalUrls): Promise<string[]> {
+  const checks: Array<[string, string]> = [
+    ['GET', urls.protectedResourceMetadata],
+    ['GET', urls.authorizationServerMetadata],
+    ['GET', urls.jwks],
+    ['GET', urls.authorize],
+    ['POST', urls.mcp],
+  ];
+  const statuses = await Promise.all(
+    checks.map(
+      ([verb, url]) =>
+        new Promise<number>((ok, fail) => {
+          const req = request(url, { method: verb, agent: false, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => {
+            res.resume();
+            ok(res.statusCode ?? 0);
+          });
+          req.on('error', fail);
+          req.end(verb === 'POST' ? '{}' : undefined);
+        }),
+    ),
+  );
+  return checks.filter((_, i) => statuses[i] >= 500).map(([verb, url], i) => `${verb} ${new URL(url).pathname} answered ${statuses[i]}`);
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const port = options.port ?? DEFAULT_PORT;
+  const stateDir = resolve(options.stateDir ?? LOCAL_STATE_DIR);
+  const username = options.username ?? DEFAULT_USERNAME;
+  const password = options.password ?? DEFAULT_PASSWORD;
+  const log = options.log === false ? () => {} : (options.log ?? ((line: string) => process.stdout.write(`${line}\n`)));
+  const urls = localUrls('127.0.0.1', port);
+
+  // Take the port first: a clash fails fast, before anything else is started.
+  let handlers: Handlers | undefined;
+  const server = createServer(createRouter(() => handlers, log));
+  server.keepAliveTimeout = 5000;
+  await listen(server, port);
+
+  const started: RunningService[] = [];
+  const clients: Array<{ destroy(): void }> = [];
+  const stop = async () => {
+    await new Promise<void>((ok) => {
+      server.close(() => ok());
+      server.closeAllConnections();
+    });
+    for (const client of clients.splice(0)) client.destroy();
+    for (const service of started.splice(0).reverse()) await service.stop();
+  };
+
+  try {
+    const dynamo = await startDynalite({ path: join(stateDir, 'dynamodb') });
+    started.push(dynamo);
+    const cognitoLocal = await startCognitoLocal({ dataDir: join(stateDir, 'cognito') });
+    started.push(cognitoLocal);
+
+    const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+    const cognito = new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint: cognitoLocal.endpoint });
+    clients.push(ddb, cognito);
+    await withoutTtl(createRegistrationsTable(ddb, TABLES.registrations));
+    await createNotesTable(ddb, TABLES.notes);
+    const ids = await bootstrapCognito(cognito, { stateDir, scopes: allowedScopes(urls), username, password });
+
+    const env = handlerEnv(urls, ids, { dynamodb: dynamo.endpoint, cognito: cognitoLocal.endpoint }, {
+      clientCheckTtlSeconds: options.clientCheckTtlSeconds ?? DEFAULT_CLIENT_CHECK_TTL_SECONDS,
+      logLevel: options.logLevel ?? 'warn',
+      allowedOrigins: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS,
+    });
+    const { mcp, oauth } = await loadHandlers(env);
+    const login = createLoginHandler({ cognito, userPoolId: ids.userPoolId, loginClientId: ids.loginClientId, issuer: urls.base, resourceUrl: urls.mcp, stateDir });
+    handlers = { mcp, oauth, login };
+    const warnings = await probe(urls);
+
+    return {
+      urls,
+      userPoolId: ids.userPoolId,
+      staticClientId: ids.staticClientId,
+      staticClientCallbacks: STATIC_CLIENT_CALLBACKS,
+      username,
+      password,
+      stateDir,
+      endpoints: { dynamodb: dynamo.endpoint, cognito: cognitoLocal.endpoint },
+      warnings,
+      createUser: (name, secret) => ensureUser(cognito, ids.userPoolId, name, secret),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

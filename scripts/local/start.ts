@@ -1,0 +1,75 @@
+/**
+ * `npm start`: the whole system on this machine, no AWS account needed. Only node built-ins are
+ * imported up front, so a missing `npm ci` becomes a one-sentence message, not a stack trace.
+ * Settings: PORT (3000), MCP_LOCAL_USERNAME, MCP_LOCAL_PASSWORD, MCP_LOCAL_STATE_DIR (.local),
+ * LOG_LEVEL of the handlers (warn). See docs/local-stack.md.
+ */
+import { createRequire } from 'node:module';
+
+const REQUIRED = ['dynalite', 'cognito-local', '@aws-sdk/client-dynamodb', '@aws-sdk/client-cognito-identity-provider', '@modelcontextprotocol/server', 'aws-jwt-verify'];
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function checkDependencies(): void {
+  const requireHere = createRequire(__filename);
+  const missing = REQUIRED.filter((name) => {
+    try {
+      requireHere.resolve(name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length) fail(`Missing dependencies (${missing.join(', ')}): run \`npm ci\` in the project folder first.`);
+}
+
+function parsePort(value: string | undefined): number {
+  if (!value) return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a number between 1 and 65535, got ${JSON.stringify(value)}.`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  checkDependencies();
+  const port = parsePort(process.env.PORT);
+  // Loaded only now, after the dependency check (require: this file runs as CommonJS under tsx).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startLocalStack, PortInUseError } = require('./stack') as typeof import('./stack');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { connectionHelp } = require('./help') as typeof import('./help');
+  process.stdout.write('Starting the local stack (dynalite, cognito-local, handlers)...\n');
+  let stack: Awaited<ReturnType<typeof startLocalStack>>;
+  try {
+    stack = await startLocalStack({
+      port,
+      stateDir: process.env.MCP_LOCAL_STATE_DIR || undefined,
+      username: process.env.MCP_LOCAL_USERNAME || undefined,
+      password: process.env.MCP_LOCAL_PASSWORD || undefined,
+      logLevel: process.env.LOG_LEVEL || undefined,
+    });
+  } catch (err) {
+    if (err instanceof PortInUseError) fail(`Port ${port} is already in use: stop whatever uses it, or start on another port with PORT=${port + 1} npm start.`);
+    fail(`The local stack could not start: ${(err as Error).message}`);
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal} received, stopping the local stack...\n`);
+    stack.stop().then(
+      () => process.exit(0),
+      (err: Error) => fail(`Stopping failed: ${err.message}`),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  for (const warning of stack.warnings) process.stdout.write(`warning: ${warning}\n`);
+  process.stdout.write(`Local MCP stack ready: ${stack.urls.mcp}\n`);
+  process.stdout.write(connectionHelp(stack));
+}
+
+void main();
