@@ -89,7 +89,15 @@ export class McpServer extends Construct {
     });
     // Liveness check of the token's client: one GetItem, nothing else on that table.
     props.registrationsTable.grant(this.handler.role, 'dynamodb:GetItem');
-    props.notesTable.grantReadWriteData(this.handler.role);
+    // Item-level reads and writes on the notes table; no Scan, no batch or stream access.
+    props.notesTable.grant(
+      this.handler.role,
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    );
 
     const integration = new HttpLambdaIntegration('Integration', this.handler.function);
     this.routes = MCP_SERVER_ROUTES.map(({ method, path, whyPublic }) => {
