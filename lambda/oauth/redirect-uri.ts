@@ -10,8 +10,11 @@ export const MAX_REDIRECT_URI_LENGTH = 1024;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Schemes that can never be redirect targets, or would hand the code to something other than the client. */
 const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'blob:', 'vbscript:', 'about:', 'ftp:', 'ws:', 'wss:', 'mailto:', 'tel:']);
-/** RFC 8252 §7.1: a private-use scheme is a reverse domain name such as `com.example.app`. */
-const PRIVATE_USE_SCHEME = /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/;
+/**
+ * RFC 8252 §7.1 recommends reverse-domain private-use schemes (`com.example.app:`); real clients
+ * also use short ones (`cursor://…`), which Cognito accepts too, so any other scheme is allowed.
+ */
+const PRIVATE_USE_SCHEME = /^[a-z][a-z0-9+.-]*:$/;
 
 export type RedirectKind = 'https' | 'loopback' | 'private-use';
 
@@ -46,6 +49,6 @@ export function checkRedirectUri(value: unknown): RedirectKind {
   }
   if (PRIVATE_USE_SCHEME.test(scheme)) return 'private-use';
   throw new InvalidRedirectUriError(
-    `Redirect URI scheme ${scheme} is not allowed: use https, http on a loopback host, or a private-use scheme in reverse-domain form (com.example.app:/callback): ${value}`,
+    `Redirect URI scheme ${scheme} is not allowed: use https, http on a loopback host, or a private-use scheme (com.example.app:/callback): ${value}`,
   );
 }

@@ -1,0 +1,52 @@
+/** The facade's config: defaults, validation, and failures at cold start. */
+import { loadConfig } from '../../../lambda/oauth/config';
+
+const R = 'https://mcp.example.test/mcp';
+const env = {
+  USER_POOL_ID: 'eu-west-1_abc',
+  REGISTRATIONS_TABLE: 'regs',
+  RESOURCE_URL: R,
+  ISSUER_URL: 'https://as.example.test/',
+  COGNITO_DOMAIN_URL: 'https://login.example.test',
+  JWKS_URI: 'https://cognito-idp.example.test/jwks.json',
+  ALLOWED_SCOPES: `${R}/read ${R}/write openid`,
+};
+
+test('defaults from docs/contracts.md', () => {
+  expect(loadConfig(env)).toMatchObject({
+    issuerUrl: 'https://as.example.test',
+    defaultScopes: [`${R}/read`],
+    registrationMode: 'open',
+    registrationRateLimit: 10,
+    registrationRateWindowSeconds: 3600,
+    maxRedirectUris: 10,
+    accessTokenValidityMinutes: 60,
+    idTokenValidityMinutes: 60,
+    refreshTokenValidityDays: 30,
+    rotationGraceSeconds: 10,
+  });
+  expect(Object.isFrozen(loadConfig(env))).toBe(true);
+});
+
+test.each([
+  ['a missing USER_POOL_ID', { USER_POOL_ID: '' }, /USER_POOL_ID/],
+  ['a missing ALLOWED_SCOPES', { ALLOWED_SCOPES: '' }, /ALLOWED_SCOPES/],
+  ['DEFAULT_SCOPES outside ALLOWED_SCOPES', { DEFAULT_SCOPES: 'admin' }, /subset/],
+  ['an unknown REGISTRATION_MODE', { REGISTRATION_MODE: 'maybe' }, /REGISTRATION_MODE/],
+  ['token mode without a hash', { REGISTRATION_MODE: 'token' }, /INITIAL_ACCESS_TOKEN_SHA256/],
+  ['a malformed hash', { INITIAL_ACCESS_TOKEN_SHA256: 'abc' }, /INITIAL_ACCESS_TOKEN_SHA256/],
+  ['a rotation grace over 60 s', { REFRESH_TOKEN_ROTATION_GRACE_SECONDS: '61' }, /ROTATION/],
+  ['more than 100 redirect URIs', { MAX_REDIRECT_URIS: '101' }, /MAX_REDIRECT_URIS/],
+  ['an access token validity under 5 minutes', { ACCESS_TOKEN_VALIDITY_MINUTES: '1' }, /ACCESS_TOKEN/],
+  ['a relative ISSUER_URL', { ISSUER_URL: '/as' }, /ISSUER_URL/],
+])('fails loudly on %s', (_name, override, message) => {
+  expect(() => loadConfig({ ...env, ...override })).toThrow(message);
+});
+
+test('token mode with a hash', () => {
+  const hash = 'A'.repeat(64);
+  expect(loadConfig({ ...env, REGISTRATION_MODE: 'token', INITIAL_ACCESS_TOKEN_SHA256: hash })).toMatchObject({
+    registrationMode: 'token',
+    initialAccessTokenSha256: hash.toLowerCase(),
+  });
+});
