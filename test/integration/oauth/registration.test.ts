@@ -180,7 +180,7 @@ describe('RFC 7592 management', () => {
     expect(client).toMatchObject({ ClientName: 'dcr Renamed', CallbackURLs: update.redirect_uris, AllowedOAuthScopes: [READ, WRITE], AllowedOAuthFlows: ['code'] });
     const item = (await registrationItems(services, environment.table)).find((i) => i.clientId === id)!;
     expect(item.metadata).toMatchObject({ client_name: 'Renamed', scope: `${READ} ${WRITE}` });
-    expect(item.updatedAt >= (item.createdAt as string)).toBe(true);
+    expect((item.updatedAt as string) >= (item.createdAt as string)).toBe(true);
     // The token keeps working after an update.
     expect((await handler(event('GET', `/register/${id}`, { headers: auth(token) }))).statusCode).toBe(200);
   });
