@@ -88,7 +88,9 @@ export class CognitoDirectory {
       if (['NotAuthorizedException', 'InvalidPasswordException', 'UserNotFoundException', 'UserNotConfirmedException', 'PasswordResetRequiredException'].includes(name)) return undefined;
       throw err;
     }
-    return this.user(username);
+    const user = await this.user(username);
+    // cognito-local answers AdminGetUser with the sub as Username; the pool's username is the name the user typed.
+    return user && { ...user, username };
   }
 
   /** The user's id and email, or undefined when there is no such user. */

@@ -1,0 +1,96 @@
+/**
+ * Connecting the official MCP clients through the whole OAuth flow: the first connect hits 401,
+ * the SDK discovers, registers and sends the user to log in (FormLoginProvider fills the form),
+ * then the test hands the code to `transport.finishAuth` and connects again, as an app would.
+ */
+import { Client, StreamableHTTPClientTransport, UnauthorizedError, type VersionNegotiationMode } from '@modelcontextprotocol/client';
+import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { UnauthorizedError as V1UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FormLoginProvider } from './v2-provider';
+
+/** What the tests need from a connected client, whatever its SDK. */
+export interface Connected {
+  listTools(): Promise<{ tools: Array<{ name: string }> }>;
+  callTool(name: string, args?: Record<string, unknown>): Promise<{ isError?: boolean; structuredContent?: unknown; content?: unknown }>;
+  protocolVersion(): string | undefined;
+  /** Hands the latest login's code to the transport (after the SDK re-authorized). */
+  finishAuth(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function isUnauthorized(err: unknown): boolean {
+  return err instanceof UnauthorizedError || err instanceof V1UnauthorizedError;
+}
+
+/** Runs `op`; if the SDK had to send the user to log in again, finishes that login and runs `op` once more. */
+export async function withLogin<T>(connected: Connected, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (!isUnauthorized(err)) throw err;
+    await connected.finishAuth();
+    return op();
+  }
+}
+
+export type ClientKind = { sdk: 'v2'; mode: VersionNegotiationMode } | { sdk: 'v1'; offer?: string };
+
+/** v1 always offers its latest revision; `offer` rewrites the initialize request to act as an older client. */
+function offeringFetch(offer: string | undefined, inner: typeof fetch): typeof fetch {
+  if (!offer) return inner;
+  return async (input, init) => {
+    if (typeof init?.body === 'string' && init.body.includes('"initialize"')) {
+      const body = JSON.parse(init.body) as { method?: string; params?: { protocolVersion?: string } };
+      if (body.method === 'initialize' && body.params) body.params.protocolVersion = offer;
+      init = { ...init, body: JSON.stringify(body) };
+    }
+    return inner(input, init);
+  };
+}
+
+export async function connect(url: string, provider: FormLoginProvider, kind: ClientKind, fetchFn: typeof fetch = fetch): Promise<Connected> {
+  if (kind.sdk === 'v2') {
+    const transport = () => new StreamableHTTPClientTransport(new URL(url), { authProvider: provider, fetch: fetchFn });
+    const client = () => new Client({ name: 'e2e-v2', version: '1.0.0' }, { versionNegotiation: { mode: kind.mode } });
+    let t = transport();
+    let c = client();
+    try {
+      await c.connect(t);
+    } catch (err) {
+      if (!isUnauthorized(err)) throw err;
+      await t.finishAuth(provider.lastCode!);
+      t = transport();
+      c = client();
+      await c.connect(t);
+    }
+    return {
+      listTools: () => c.listTools(),
+      callTool: (name, args = {}) => c.callTool({ name, arguments: args }) as never,
+      protocolVersion: () => c.getNegotiatedProtocolVersion(),
+      finishAuth: () => t.finishAuth(provider.lastCode!),
+      close: () => c.close(),
+    };
+  }
+  const v1Fetch = offeringFetch(kind.offer, fetchFn);
+  const transport = () => new V1Transport(new URL(url), { authProvider: provider as never, fetch: v1Fetch });
+  const client = () => new V1Client({ name: 'e2e-v1', version: '1.0.0' });
+  let t = transport();
+  let c = client();
+  try {
+    await c.connect(t);
+  } catch (err) {
+    if (!isUnauthorized(err)) throw err;
+    await t.finishAuth(provider.lastCode!);
+    t = transport();
+    c = client();
+    await c.connect(t);
+  }
+  return {
+    listTools: () => c.listTools(),
+    callTool: (name, args = {}) => c.callTool({ name, arguments: args }) as never,
+    protocolVersion: () => t.protocolVersion,
+    finishAuth: () => t.finishAuth(provider.lastCode!),
+    close: () => c.close(),
+  };
+}
