@@ -1,0 +1,194 @@
+/**
+ * One registration is one unit: failures injected at each step (by wrapping the SDK clients'
+ * `send`) leave no orphan on either side, and throttling becomes 429/503 with Retry-After.
+ */
+import {
+  CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
+  LimitExceededException,
+  TooManyRequestsException,
+  UpdateUserPoolClientCommand,
+  InternalErrorException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { OAuthDeps } from '../../../lambda/oauth/deps';
+import {
+  bodyOf,
+  buildHandler,
+  describeClient,
+  event,
+  headerOf,
+  listClients,
+  newEnvironment,
+  publicClient,
+  registrationItems,
+  startServices,
+  stopServices,
+  type Environment,
+  type Services,
+} from './harness';
+
+type Send = (command: unknown) => Promise<unknown>;
+type Fault = (command: unknown) => Error | undefined;
+
+/** A client whose `send` throws `fault(command)` when it returns an error, and otherwise calls the real one. */
+function faulty<T extends { send: Send }>(client: T, fault: Fault): T {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop !== 'send') return Reflect.get(target, prop, receiver);
+      return async (command: unknown) => {
+        const err = fault(command);
+        if (err) throw err;
+        return target.send(command);
+      };
+    },
+  });
+}
+
+const meta = { $metadata: {} };
+const cognitoThrottled = () => new TooManyRequestsException({ message: 'Rate exceeded', ...meta });
+const cognitoQuota = () => new LimitExceededException({ message: 'app clients limit exceeded', ...meta });
+const dynamoThrottled = () => new ProvisionedThroughputExceededException({ message: 'throughput', ...meta });
+const is = (type: new (...args: never[]) => unknown) => (command: unknown) => command instanceof type;
+
+let services: Services;
+let environment: Environment;
+let logs: string[];
+
+beforeAll(async () => {
+  services = await startServices();
+  environment = await newEnvironment(services, { REGISTRATION_RATE_LIMIT: '1000' });
+});
+afterAll(() => stopServices(services));
+beforeEach(() => {
+  logs = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (logs.push(String(chunk)), true));
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (logs.push(String(chunk)), true));
+});
+afterEach(() => jest.restoreAllMocks());
+
+function withFaults(cognito: Fault = () => undefined, dynamo: Fault = () => undefined) {
+  return buildHandler(services, environment, (deps: OAuthDeps) => ({
+    ...deps,
+    idp: faulty(deps.idp as unknown as { send: Send }, cognito) as unknown as OAuthDeps['idp'],
+    ddb: faulty(deps.ddb as unknown as { send: Send }, dynamo) as unknown as OAuthDeps['ddb'],
+  })).handler;
+}
+
+async function snapshot() {
+  return {
+    clients: (await listClients(services, environment.poolId)).map((c) => c.ClientId).sort(),
+    items: (await registrationItems(services, environment.table)).map((i) => i.pk).sort(),
+  };
+}
+
+describe('POST /register compensation', () => {
+  test.each([
+    ['CreateUserPoolClient fails (internal error)', () => new InternalErrorException({ message: 'boom', ...meta }), undefined, 503],
+    ['CreateUserPoolClient throttled', cognitoThrottled, undefined, 429],
+    ['the record write fails', undefined, () => new Error('disk on fire'), 500],
+    ['the record write is throttled', undefined, dynamoThrottled, 503],
+  ])('%s: no app client, no record', async (_name, cognitoError, dynamoError, status) => {
+    const before = await snapshot();
+    const handler = withFaults(
+      (c) => (cognitoError && c instanceof CreateUserPoolClientCommand ? cognitoError() : undefined),
+      (c) => (dynamoError && c instanceof PutCommand ? dynamoError() : undefined),
+    );
+    const result = await handler(event('POST', '/register', { body: publicClient() }));
+    expect(result.statusCode).toBe(status);
+    expect(await snapshot()).toEqual(before);
+    if (status !== 500) expect(Number(headerOf(result, 'retry-after'))).toBeGreaterThanOrEqual(1);
+    else expect(bodyOf(result)).toEqual({ error: 'server_error', error_description: expect.any(String) });
+  });
+
+  test('when the undo fails too, the orphan is logged with its id for the operator', async () => {
+    const handler = withFaults(
+      (c) => (c instanceof DeleteUserPoolClientCommand ? new InternalErrorException({ message: 'down', ...meta }) : undefined),
+      (c) => (c instanceof PutCommand ? new Error('write failed') : undefined),
+    );
+    const result = await handler(event('POST', '/register', { body: publicClient() }));
+    expect(result.statusCode).toBe(500);
+    const orphan = logs.map((l) => JSON.parse(l)).find((l) => l.message.startsWith('orphaned Cognito app client'));
+    expect(orphan).toMatchObject({ level: 'error', clientId: expect.any(String), userPoolId: environment.poolId });
+    // It really is there; remove it so later tests see a consistent pool.
+    expect(await describeClient(services, environment.poolId, orphan.clientId)).toBeDefined();
+    await services.idp.send(new DeleteUserPoolClientCommand({ UserPoolId: environment.poolId, ClientId: orphan.clientId }));
+  });
+});
+
+describe('throttling and quota', () => {
+  test('Cognito TooManyRequestsException → 429 temporarily_unavailable with Retry-After', async () => {
+    const handler = withFaults((c) => (c instanceof CreateUserPoolClientCommand ? cognitoThrottled() : undefined));
+    const result = await handler(event('POST', '/register', { body: publicClient() }));
+    expect(result.statusCode).toBe(429);
+    expect(bodyOf(result).error).toBe('temporarily_unavailable');
+    expect(headerOf(result, 'retry-after')).toBe('2');
+  });
+
+  test('Cognito LimitExceededException (app client quota) → 503 with a clear description and an error log', async () => {
+    const before = await snapshot();
+    const handler = withFaults((c) => (c instanceof CreateUserPoolClientCommand ? cognitoQuota() : undefined));
+    const result = await handler(event('POST', '/register', { body: publicClient() }));
+    expect(result.statusCode).toBe(503);
+    expect(bodyOf(result)).toEqual({ error: 'temporarily_unavailable', error_description: expect.stringMatching(/quota/) });
+    expect(Number(headerOf(result, 'retry-after'))).toBeGreaterThan(60);
+    expect(logs.some((l) => /"level":"error".*app client quota/.test(l))).toBe(true);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  test('DynamoDB throttling on the rate-limit counter → 503 before anything is created', async () => {
+    const before = await snapshot();
+    const handler = withFaults(undefined, (c) => (c instanceof UpdateCommand ? dynamoThrottled() : undefined));
+    const result = await handler(event('POST', '/register', { body: publicClient() }));
+    expect(result.statusCode).toBe(503);
+    expect(headerOf(result, 'retry-after')).toBe('2');
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('RFC 7592 compensation', () => {
+  async function registered() {
+    const body = bodyOf(await withFaults()(event('POST', '/register', { body: publicClient({ client_name: 'Before' }) })));
+    return { id: body.client_id as string, auth: { authorization: `Bearer ${body.registration_access_token}` } };
+  }
+
+  test('PUT: a failed record write restores the Cognito client', async () => {
+    const { id, auth } = await registered();
+    const before = await describeClient(services, environment.poolId, id);
+    const handler = withFaults(undefined, (c) => (c instanceof PutCommand ? dynamoThrottled() : undefined));
+    const result = await handler(event('PUT', `/register/${id}`, { headers: auth, body: publicClient({ client_id: id, client_name: 'After', redirect_uris: ['http://127.0.0.1:1/x'] }) }));
+    expect(result.statusCode).toBe(503);
+    const after = await describeClient(services, environment.poolId, id);
+    expect(after).toMatchObject({ ClientName: before?.ClientName, CallbackURLs: before?.CallbackURLs });
+    const item = (await registrationItems(services, environment.table)).find((i) => i.clientId === id)!;
+    expect(item.metadata).toMatchObject({ client_name: 'Before' });
+  });
+
+  test('PUT: a throttled Cognito update changes nothing and answers 429', async () => {
+    const { id, auth } = await registered();
+    const handler = withFaults((c) => (c instanceof UpdateUserPoolClientCommand ? cognitoThrottled() : undefined));
+    const result = await handler(event('PUT', `/register/${id}`, { headers: auth, body: publicClient({ client_id: id, client_name: 'After' }) }));
+    expect(result.statusCode).toBe(429);
+    expect((await describeClient(services, environment.poolId, id))?.ClientName).toBe('dcr Before');
+  });
+
+  test('DELETE: a failed record delete answers 503; the retry finishes the job', async () => {
+    const { id, auth } = await registered();
+    const failing = withFaults(undefined, (c) => (c instanceof DeleteCommand ? dynamoThrottled() : undefined));
+    expect((await failing(event('DELETE', `/register/${id}`, { headers: auth }))).statusCode).toBe(503);
+    // The app client is already gone (no more tokens); the record remains so the client can retry.
+    expect((await listClients(services, environment.poolId)).map((c) => c.ClientId)).not.toContain(id);
+    const retry = await withFaults()(event('DELETE', `/register/${id}`, { headers: auth }));
+    expect(retry.statusCode).toBe(204);
+    expect((await registrationItems(services, environment.table)).map((i) => i.clientId)).not.toContain(id);
+  });
+
+  test('DELETE: a throttled Cognito delete keeps both sides and answers 429', async () => {
+    const { id, auth } = await registered();
+    const handler = withFaults((c) => (c instanceof DeleteUserPoolClientCommand ? cognitoThrottled() : undefined));
+    expect((await handler(event('DELETE', `/register/${id}`, { headers: auth }))).statusCode).toBe(429);
+    expect(await describeClient(services, environment.poolId, id)).toBeDefined();
+    expect((await registrationItems(services, environment.table)).map((i) => i.clientId)).toContain(id);
+  });
+});
