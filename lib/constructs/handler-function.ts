@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { type Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { removalPolicyFor } from './retention';
@@ -83,6 +83,7 @@ export class HandlerFunction extends Construct {
         minify: true,
         sourceMap: true,
         bundleAwsSDK: true,
+        logLevel: LogLevel.WARNING,
         forceDockerBundling: false,
       },
     });

@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadConfig } from '../../lib/config';
+import { createStacks, type McpAuthStacks } from '../../lib/stacks';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The context of cdk.json (feature flags and defaults), so tests synthesize what `cdk synth` does. */
+export function cdkJsonContext(): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
+}
+
+export interface SynthesizedApp {
+  readonly app: App;
+  readonly stacks: McpAuthStacks;
+  readonly cognito: Template;
+  readonly authorizationServer: Template;
+  readonly mcpServer: Template;
+}
+
+/** Builds the app with cdk.json's context plus `overrides` (as `-c key=value` would). */
+export function synthApp(overrides: Record<string, unknown> = {}): SynthesizedApp {
+  const app = new App({ context: { ...cdkJsonContext(), ...overrides } });
+  const stacks = createStacks(app, loadConfig(app.node));
+  return {
+    app,
+    stacks,
+    cognito: Template.fromStack(stacks.cognito),
+    authorizationServer: Template.fromStack(stacks.authorizationServer),
+    mcpServer: Template.fromStack(stacks.mcpServer),
+  };
+}
+
+/** Unacknowledged cdk-nag AwsSolutions findings (errors and warnings), as `rule at path` lines. */
+export function nagFindings(app: App): string[] {
+  const report = new AwsSolutionsChecks().validateScope(app);
+  return report.violations.flatMap((v) =>
+    v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}: ${v.description}`),
+  );
+}
+
+/**
+ * A template with asset hashes replaced, so snapshots change when infrastructure changes and not
+ * whenever handler code does (the bundle's hash is its S3 key).
+ */
+export function stableTemplate(template: Template): unknown {
+  return JSON.parse(JSON.stringify(template.toJSON()).replace(/[0-9a-f]{64}/g, '[ASSET_HASH]'));
+}
+
+/** Every resource of a type in a template, as [logical id, resource]. */
+export function resourcesOf(template: Template, type: string): Array<[string, { Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }]> {
+  return Object.entries(template.findResources(type));
+}
+
+/** The one Lambda function of a stack (each stack has at most one). */
+export function onlyFunction(template: Template): { Properties: any } {
+  const functions = resourcesOf(template, 'AWS::Lambda::Function');
+  if (functions.length !== 1) throw new Error(`expected one function, found ${functions.length}`);
+  return functions[0][1] as { Properties: any };
+}
