@@ -86,7 +86,7 @@ describe('registration modes', () => {
   test('token: 401 without or with a wrong initial access token, 201 with the right one', async () => {
     const environment = await newEnvironment(services, { REGISTRATION_MODE: 'token', INITIAL_ACCESS_TOKEN_SHA256: sha256Hex('iat-secret-value') });
     const { handler } = buildHandler(services, environment);
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${sha256Hex('iat-secret-value')}` }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${sha256Hex('iat-secret-value')}` }]) {
       const result = await handler(event('POST', '/register', { body: publicClient(), headers }));
       expect(result.statusCode).toBe(401);
       expect(headerOf(result, 'www-authenticate')).toMatch(/^Bearer error="invalid_token"/);

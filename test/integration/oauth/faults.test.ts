@@ -50,7 +50,6 @@ const meta = { $metadata: {} };
 const cognitoThrottled = () => new TooManyRequestsException({ message: 'Rate exceeded', ...meta });
 const cognitoQuota = () => new LimitExceededException({ message: 'app clients limit exceeded', ...meta });
 const dynamoThrottled = () => new ProvisionedThroughputExceededException({ message: 'throughput', ...meta });
-const is = (type: new (...args: never[]) => unknown) => (command: unknown) => command instanceof type;
 
 let services: Services;
 let environment: Environment;

@@ -1,0 +1,106 @@
+/**
+ * The Lambda entry (`lambda/oauth/handler.ts`) as deployed: env set, module imported, served over
+ * HTTP the way API Gateway calls it (scripts/local/lambda-http.ts). Routing, metadata documents,
+ * 404/405, CORS.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
+import { lambdaServer } from '../../../scripts/local/lambda-http';
+import { newEnvironment, publicClient, READ, startServices, stopServices, type Services } from './harness';
+
+let services: Services;
+let server: Server;
+let base: string;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  services = await startServices();
+  const environment = await newEnvironment(services, { LOG_LEVEL: 'warn', SERVICE_DOCUMENTATION: 'https://docs.example.test/mcp' });
+  Object.assign(process.env, environment.env);
+  let handler!: (event: HttpEvent) => Promise<HttpResult>;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    ({ handler } = require('../../../lambda/oauth/handler') as { handler: typeof handler });
+  });
+  server = lambdaServer(handler);
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  server.closeAllConnections();
+  await new Promise((ok) => server.close(ok));
+  await stopServices(services);
+});
+
+describe.each(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'])('GET %s', (path) => {
+  test('200 JSON, cacheable, CORS-open, with PKCE S256 and the bridge as registration endpoint', async () => {
+    const res = await fetch(`${base}${path}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const doc = (await res.json()) as Record<string, unknown>;
+    expect(doc).toMatchObject({
+      issuer: 'https://as.example.test',
+      registration_endpoint: 'https://as.example.test/register',
+      authorization_endpoint: 'https://login.example.test/oauth2/authorize',
+      code_challenge_methods_supported: ['S256'],
+      service_documentation: 'https://docs.example.test/mcp',
+    });
+    expect(doc.scopes_supported).toContain(READ);
+    if (path.endsWith('openid-configuration')) expect(doc).toHaveProperty('subject_types_supported', ['public']);
+  });
+});
+
+test.each([
+  ['GET', '/.well-known/unknown'],
+  ['GET', '/.well-known/oauth-protected-resource'],
+  ['GET', '/'],
+  ['POST', '/register/abc/extra'],
+])('%s %s → 404 JSON', async (method, path) => {
+  const res = await fetch(`${base}${path}`, { method });
+  expect(res.status).toBe(404);
+  expect(res.headers.get('content-type')).toBe('application/json');
+  expect(await res.json()).toEqual({ error: 'not_found', error_description: expect.any(String) });
+});
+
+test.each([
+  ['POST', '/.well-known/oauth-authorization-server', 'GET, OPTIONS'],
+  ['GET', '/register', 'POST, OPTIONS'],
+  ['DELETE', '/register', 'POST, OPTIONS'],
+  ['POST', '/register/some-client', 'GET, PUT, DELETE, OPTIONS'],
+  ['PATCH', '/register/some-client', 'GET, PUT, DELETE, OPTIONS'],
+])('%s %s → 405 with Allow: %s', async (method, path, allow) => {
+  const res = await fetch(`${base}${path}`, { method });
+  expect(res.status).toBe(405);
+  expect(res.headers.get('allow')).toBe(allow);
+  expect(((await res.json()) as { error: string }).error).toBe('invalid_request');
+});
+
+test('OPTIONS preflight on /register answers 204 with CORS headers', async () => {
+  const res = await fetch(`${base}/register`, { method: 'OPTIONS' });
+  expect(res.status).toBe(204);
+  expect(res.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+  expect(res.headers.get('access-control-allow-headers')).toContain('authorization');
+});
+
+test('register, read and delete over HTTP through the deployed entry', async () => {
+  const created = await fetch(`${base}/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(publicClient()),
+  });
+  expect(created.status).toBe(201);
+  const body = (await created.json()) as Record<string, string>;
+  const uri = new URL(body.registration_client_uri!);
+  const auth = { authorization: `Bearer ${body.registration_access_token}` };
+  const read = await fetch(`${base}${uri.pathname}`, { headers: auth });
+  expect(read.status).toBe(200);
+  expect(((await read.json()) as Record<string, string>).client_id).toBe(body.client_id);
+  const trailing = await fetch(`${base}${uri.pathname}/`, { headers: auth });
+  expect(trailing.status).toBe(200);
+  expect((await fetch(`${base}${uri.pathname}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+  expect((await fetch(`${base}${uri.pathname}`, { headers: auth })).status).toBe(401);
+});
