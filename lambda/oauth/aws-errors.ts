@@ -26,6 +26,8 @@ function nameOf(err: unknown): string {
 export function translateCognitoError(err: unknown, context: Record<string, unknown> = {}): unknown {
   switch (nameOf(err)) {
     case 'TooManyRequestsException':
+      // Create/Update/DeleteUserPoolClient: 5 requests/s per pool, 15 per account; bursts hit it.
+      log.warn('Cognito throttled a client registration call', { ...context, ...errorFields(err) });
       return new TooManyRequestsError('The identity provider is throttling client registration; retry after the indicated delay.', THROTTLE_RETRY_AFTER_SECONDS);
     case 'LimitExceededException':
       // The per-pool app-client quota (1,000 by default, raisable to 10,000): only an operator can fix it.
