@@ -3,9 +3,9 @@
  * the SDK discovers, registers and sends the user to log in (FormLoginProvider fills the form),
  * then the test hands the code to `transport.finishAuth` and connects again, as an app would.
  */
-import { Client, StreamableHTTPClientTransport, UnauthorizedError, type VersionNegotiationMode } from '@modelcontextprotocol/client';
+import { auth as v2Auth, Client, StreamableHTTPClientTransport, UnauthorizedError, type VersionNegotiationMode } from '@modelcontextprotocol/client';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError as V1UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { auth as v1Auth, UnauthorizedError as V1UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FormLoginProvider } from './v2-provider';
 
@@ -16,6 +16,8 @@ export interface Connected {
   protocolVersion(): string | undefined;
   /** Hands the latest login's code to the transport (after the SDK re-authorized). */
   finishAuth(): Promise<void>;
+  /** What an app does when its SDK cannot step up by itself: drop the tokens and authorize again for `scope`. */
+  reauthorize(scope: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,12 +25,16 @@ function isUnauthorized(err: unknown): boolean {
   return err instanceof UnauthorizedError || err instanceof V1UnauthorizedError;
 }
 
-/** Runs `op`; if the SDK had to send the user to log in again, finishes that login and runs `op` once more. */
-export async function withLogin<T>(connected: Connected, op: () => Promise<T>): Promise<T> {
+/**
+ * Runs `op`; if the SDK had to send the user to log in again meanwhile (step-up: v2 throws
+ * UnauthorizedError, v1 "403 after trying upscoping"), finishes that login and runs `op` once more.
+ */
+export async function withLogin<T>(connected: Connected, provider: FormLoginProvider, op: () => Promise<T>): Promise<T> {
+  const logins = provider.authorizationUrls.length;
   try {
     return await op();
   } catch (err) {
-    if (!isUnauthorized(err)) throw err;
+    if (!isUnauthorized(err) && provider.authorizationUrls.length === logins) throw err;
     await connected.finishAuth();
     return op();
   }
@@ -69,6 +75,11 @@ export async function connect(url: string, provider: FormLoginProvider, kind: Cl
       callTool: (name, args = {}) => c.callTool({ name, arguments: args }) as never,
       protocolVersion: () => c.getNegotiatedProtocolVersion(),
       finishAuth: () => t.finishAuth(provider.lastCode!),
+      async reauthorize(scope) {
+        provider.invalidateCredentials('tokens');
+        expect(await v2Auth(provider, { serverUrl: url, scope, fetchFn })).toBe('REDIRECT');
+        await t.finishAuth(provider.lastCode!);
+      },
       close: () => c.close(),
     };
   }
@@ -91,6 +102,11 @@ export async function connect(url: string, provider: FormLoginProvider, kind: Cl
     callTool: (name, args = {}) => c.callTool({ name, arguments: args }) as never,
     protocolVersion: () => t.protocolVersion,
     finishAuth: () => t.finishAuth(provider.lastCode!),
+    async reauthorize(scope) {
+      provider.invalidateCredentials('tokens');
+      expect(await v1Auth(provider as never, { serverUrl: url, scope, fetchFn: v1Fetch })).toBe('REDIRECT');
+      await t.finishAuth(provider.lastCode!);
+    },
     close: () => c.close(),
   };
 }
