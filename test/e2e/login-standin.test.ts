@@ -1,0 +1,232 @@
+/**
+ * End to end, on the wire: the local stand-in for Cognito's hosted login and token endpoints,
+ * against clients the DCR bridge really created in cognito-local.
+ *
+ * | test                                               | spec                                               |
+ * |----------------------------------------------------|----------------------------------------------------|
+ * | bad client_id / redirect_uri shown, not redirected | RFC 6749 §4.1.2.1; OAuth 2.1 §4.1.2.1               |
+ * | exact redirect URI match (port included)           | OAuth 2.1 §2.3.1; RFC 8252 §7.3 as Cognito applies it |
+ * | PKCE required for public clients, S256 only        | OAuth 2.1 §4.1.1, §7.5.1; RFC 7636 §4.2, §4.6; MCP §Authorization Code Protection |
+ * | resource → aud; unknown resource → invalid_target  | RFC 8707 §2; MCP §Token Audience Binding            |
+ * | state echoed, no iss                               | RFC 6749 §4.1.2; RFC 9207 §3 (not advertised)       |
+ * | code single-use, bound to client and redirect URI  | RFC 6749 §4.1.3, §10.5; OAuth 2.1 §4.1.3            |
+ * | scope = requested ∩ allowed                        | RFC 6749 §3.3                                       |
+ * | confidential clients authenticate                  | RFC 6749 §2.3.1, §5.2 (invalid_client 401)          |
+ * | Cognito-shaped tokens, JWKS with kid               | RFC 7519; RFC 7517; Cognito access token claims     |
+ * | revocation                                         | RFC 7009 §2                                         |
+ */
+import { logIn } from './support/login-form';
+import { authorizationUrl, decodeJwt, loginForCode, pkce, publicClient, register, tokenRequest, type Registration } from './support/oauth';
+import { startTestStack } from './support/stack';
+
+jest.setTimeout(30_000);
+
+const REDIRECT = 'http://127.0.0.1:43299/callback';
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+let client: Registration;
+let read: string;
+let write: string;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  read = `${stack.urls.mcp}/read`;
+  write = `${stack.urls.mcp}/write`;
+  client = await register(stack.urls, { ...publicClient(stack.urls, REDIRECT), scope: `${read} ${write} openid email` });
+});
+afterAll(async () => {
+  await stack?.cleanup();
+});
+
+function authorize(params: Record<string, string | undefined>): URL {
+  const { challenge } = pkce();
+  return authorizationUrl(stack.urls, { response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 's1', ...params });
+}
+
+async function exchange(code: string, verifier: string, extra: Record<string, string> = {}) {
+  return tokenRequest(stack.urls, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: client.client_id, ...extra });
+}
+
+describe('authorization endpoint: what is shown, what is redirected', () => {
+  test.each([
+    ['an unknown client_id', { client_id: 'nosuchclient' }],
+    ['no client_id', { client_id: undefined }],
+    ['a redirect_uri on another port', { redirect_uri: 'http://127.0.0.1:43300/callback' }],
+    ['localhost instead of the registered 127.0.0.1', { redirect_uri: 'http://localhost:43299/callback' }],
+    ['no redirect_uri', { redirect_uri: undefined }],
+  ])('%s: an error page, never a redirect', async (_name, params) => {
+    const res = await fetch(authorize(params), { redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  test.each([
+    ['no PKCE from a public client', { code_challenge: undefined, code_challenge_method: undefined }, 'invalid_request'],
+    ['PKCE method plain', { code_challenge_method: 'plain' }, 'invalid_request'],
+    ['response_type token', { response_type: 'token' }, 'unsupported_response_type'],
+    ['a resource that is not the MCP server', { resource: 'https://elsewhere.example/mcp' }, 'invalid_target'],
+    ['only scopes the client may not have', { scope: 'aws.cognito.signin.user.admin' }, 'invalid_scope'],
+  ])('%s: redirected back with the error and the state', async (_name, params, error) => {
+    const res = await fetch(authorize(params), { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location')!);
+    expect(location.origin + location.pathname).toBe(REDIRECT);
+    expect(location.searchParams.get('error')).toBe(error);
+    expect(location.searchParams.get('state')).toBe('s1');
+  });
+
+  test('the login page is a form with username and password; a wrong password shows it again, no redirect', async () => {
+    const page = await fetch(authorize({}));
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toMatch(/<form[^>]*method="post"/);
+    expect(html).toContain('name="username"');
+    expect(html).toContain('name="password"');
+    for (const [user, password] of [[stack.username, 'wrong-Passw0rd!'], ['nobody@example.com', 'Passw0rd!x']]) {
+      const result = await logIn(authorize({}), user, password);
+      expect(result.callbackUrl).toBeUndefined();
+      expect(result.status).toBe(401);
+      expect(result.page).toContain('Incorrect username or password');
+    }
+  });
+
+  test('a successful login redirects with code and state, and no iss', async () => {
+    const result = await logIn(authorize({ state: 'xyz 1/2' }), stack.username, stack.password);
+    expect(result.callbackUrl?.searchParams.get('code')).toBeTruthy();
+    expect(result.callbackUrl?.searchParams.get('state')).toBe('xyz 1/2');
+    expect(result.callbackUrl?.searchParams.has('iss')).toBe(false);
+  });
+});
+
+describe('token endpoint: authorization_code', () => {
+  const login = (scope?: string, resource?: string) =>
+    loginForCode(stack.urls, { clientId: client.client_id, redirectUri: REDIRECT, username: stack.username, password: stack.password, scope, resource });
+
+  test('tokens are shaped like Cognito\'s and signed with a key from the JWKS', async () => {
+    const { code, verifier } = await login(`${read} openid email`, stack.urls.mcp);
+    const res = await exchange(code, verifier);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: expect.any(Number), access_token: expect.any(String), refresh_token: expect.any(String), id_token: expect.any(String) });
+    const access = decodeJwt(res.body.access_token as string);
+    expect(access.header).toMatchObject({ alg: 'RS256', kid: expect.any(String) });
+    expect(access.payload).toMatchObject({
+      iss: stack.urls.base,
+      sub: expect.any(String),
+      client_id: client.client_id,
+      token_use: 'access',
+      scope: `${read} openid email`,
+      aud: stack.urls.mcp,
+      jti: expect.any(String),
+      origin_jti: expect.any(String),
+      auth_time: expect.any(Number),
+      iat: expect.any(Number),
+      exp: expect.any(Number),
+      username: stack.username,
+    });
+    const id = decodeJwt(res.body.id_token as string).payload;
+    expect(id).toMatchObject({ token_use: 'id', aud: client.client_id, sub: access.payload.sub, email: stack.username });
+    const jwks = (await (await fetch(stack.urls.jwks)).json()) as { keys: Array<{ kid: string; alg: string; kty: string }> };
+    expect(jwks.keys).toEqual([expect.objectContaining({ kid: access.header.kid, alg: 'RS256', kty: 'RSA' })]);
+    const info = await fetch(stack.urls.userInfo, { headers: { authorization: `Bearer ${res.body.access_token}` } });
+    expect(await info.json()).toMatchObject({ sub: access.payload.sub, email: stack.username });
+  });
+
+  test('without resource there is no aud; without scope every allowed scope is granted; scopes the client lacks are dropped', async () => {
+    const none = await login(undefined, undefined);
+    const a = decodeJwt((await exchange(none.code, none.verifier)).body.access_token as string).payload;
+    expect(a.aud).toBeUndefined();
+    expect(String(a.scope).split(' ').sort()).toEqual([read, write, 'email', 'openid'].sort());
+    const some = await login(`${read} profile`, undefined);
+    expect(decodeJwt((await exchange(some.code, some.verifier)).body.access_token as string).payload.scope).toBe(read);
+  });
+
+  test('a code works once', async () => {
+    const { code, verifier } = await login(read);
+    expect((await exchange(code, verifier)).status).toBe(200);
+    const again = await exchange(code, verifier);
+    expect(again.status).toBe(400);
+    expect(again.body.error).toBe('invalid_grant');
+  });
+
+  test.each([
+    ['a wrong code_verifier', { code_verifier: pkce().verifier }, 400, 'invalid_grant'],
+    ['no code_verifier', { code_verifier: '' }, 400, 'invalid_grant'],
+    ['another redirect_uri', { redirect_uri: 'http://127.0.0.1:43300/callback' }, 400, 'invalid_grant'],
+    ['a resource that is not the MCP server', { resource: 'https://elsewhere.example/mcp' }, 400, 'invalid_target'],
+  ])('%s is refused (and the code is spent)', async (_name, extra, status, error) => {
+    const { code, verifier } = await login(read);
+    const res = await exchange(code, verifier, extra as Record<string, string>);
+    expect(res.status).toBe(status);
+    expect(res.body.error).toBe(error);
+    expect((await exchange(code, verifier)).body.error).toBe('invalid_grant');
+  });
+
+  test('an unknown client is invalid_client 401 (client authentication comes first)', async () => {
+    const { code, verifier } = await login(read);
+    const res = await exchange(code, verifier, { client_id: 'nosuchclient' });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_client');
+  });
+
+  test('a code issued to one client cannot be redeemed by another', async () => {
+    const other = await register(stack.urls, publicClient(stack.urls, REDIRECT));
+    const { code, verifier } = await login(read);
+    const res = await exchange(code, verifier, { client_id: other.client_id });
+    expect(res.body.error).toBe('invalid_grant');
+  });
+
+  test('unsupported grant types are refused', async () => {
+    const res = await tokenRequest(stack.urls, { grant_type: 'password', username: stack.username, password: stack.password, client_id: client.client_id });
+    expect(res.body.error).toBe('unsupported_grant_type');
+  });
+});
+
+describe('confidential clients (RFC 6749 §2.3.1)', () => {
+  test('authenticate with client_secret_basic; a missing or wrong secret is invalid_client 401', async () => {
+    const confidential = await register(stack.urls, { ...publicClient(stack.urls, REDIRECT), token_endpoint_auth_method: 'client_secret_basic' });
+    expect(confidential.client_secret).toEqual(expect.any(String));
+    const loginOnce = () => loginForCode(stack.urls, { clientId: confidential.client_id, redirectUri: REDIRECT, username: stack.username, password: stack.password, scope: read });
+    const basic = (secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(confidential.client_id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+    const first = await loginOnce();
+    const params = { grant_type: 'authorization_code', code: first.code, code_verifier: first.verifier, redirect_uri: REDIRECT };
+    const wrong = await tokenRequest(stack.urls, params, { authorization: basic('wrong') });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toBe('invalid_client');
+    expect(wrong.headers.get('www-authenticate')).toMatch(/^Basic/);
+
+    const second = await loginOnce();
+    const missing = await tokenRequest(stack.urls, { ...params, code: second.code, code_verifier: second.verifier, client_id: confidential.client_id });
+    expect(missing.status).toBe(401);
+
+    const third = await loginOnce();
+    const ok = await tokenRequest(stack.urls, { ...params, code: third.code, code_verifier: third.verifier }, { authorization: basic(confidential.client_secret!) });
+    expect(ok.status).toBe(200);
+    const refreshed = await tokenRequest(stack.urls, { grant_type: 'refresh_token', refresh_token: ok.body.refresh_token as string, client_id: confidential.client_id, client_secret: confidential.client_secret });
+    expect(refreshed.status).toBe(200);
+  });
+});
+
+describe('revocation (RFC 7009)', () => {
+  test('a revoked refresh token no longer refreshes; revoking an unknown token is not an error', async () => {
+    const { code, verifier } = await loginForCode(stack.urls, { clientId: client.client_id, redirectUri: REDIRECT, username: stack.username, password: stack.password, scope: read });
+    const tokens = (await exchange(code, verifier)).body;
+    const revoke = (token: string) =>
+      fetch(stack.urls.revoke, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token, client_id: client.client_id }).toString() });
+    expect((await revoke(tokens.refresh_token as string)).status).toBe(200);
+    expect((await revoke('unknown-token')).status).toBe(200);
+    const res = await tokenRequest(stack.urls, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: client.client_id });
+    expect(res.body.error).toBe('invalid_grant');
+  });
+});
+
+describe('routing', () => {
+  test('unknown paths answer 404 JSON, including unknown well-known paths', async () => {
+    for (const path of ['/nope', '/.well-known/nothing-here']) {
+      const res = await fetch(`${stack.urls.base}${path}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/json/);
+    }
+  });
+});
