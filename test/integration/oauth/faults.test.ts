@@ -191,3 +191,34 @@ describe('RFC 7592 compensation', () => {
     expect((await registrationItems(services, environment.table)).map((i) => i.clientId)).toContain(id);
   });
 });
+
+describe('what the bridge sends to Cognito (cognito-local drops RefreshTokenRotation, so record the calls)', () => {
+  test('create and update carry every setting, rotation on for public clients, never ALLOW_REFRESH_TOKEN_AUTH with it', async () => {
+    const sent: unknown[] = [];
+    const handler = withFaults((c) => (sent.push(c), undefined));
+    const created = bodyOf(await handler(event('POST', '/register', { body: publicClient() })));
+    const id = created.client_id as string;
+    await handler(
+      event('PUT', `/register/${id}`, {
+        headers: { authorization: `Bearer ${created.registration_access_token}` },
+        body: publicClient({ client_id: id, client_name: 'Updated' }),
+      }),
+    );
+    const create = sent.find((c) => c instanceof CreateUserPoolClientCommand) as CreateUserPoolClientCommand;
+    const update = sent.find((c) => c instanceof UpdateUserPoolClientCommand) as UpdateUserPoolClientCommand;
+    for (const input of [create.input, update.input]) {
+      expect(input).toMatchObject({
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthFlowsUserPoolClient: true,
+        SupportedIdentityProviders: ['COGNITO'],
+        EnableTokenRevocation: true,
+        PreventUserExistenceErrors: 'ENABLED',
+        RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 10 },
+        CallbackURLs: ['http://localhost:53682/callback'],
+      });
+      expect(input.ExplicitAuthFlows).not.toContain('ALLOW_REFRESH_TOKEN_AUTH');
+    }
+    expect(create.input.GenerateSecret).toBe(false);
+    expect(update.input).toMatchObject({ ClientId: id, ClientName: 'dcr Updated' });
+  });
+});
