@@ -119,7 +119,9 @@ export class AuthorizationServer extends Construct {
     // Registrations and rate-limit counters: get, conditional put, update, delete.
     props.registrationsTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
 
-    const integration = new HttpLambdaIntegration('Integration', this.handler.function);
+    // One invoke permission for the whole API instead of one per route: every route of this API
+    // goes to this function anyway, and it keeps the function's resource policy small.
+    const integration = new HttpLambdaIntegration('Integration', this.handler.function, { scopePermissionToRoute: false });
     this.routes = AUTHORIZATION_SERVER_ROUTES.map(({ method, path, whyPublic }) => {
       const route = new apigwv2.HttpRoute(this, `Route${method}${path.replace(/[^A-Za-z0-9]/g, '')}`, {
         httpApi: props.httpApi,

@@ -195,6 +195,13 @@ describe('HTTP APIs', () => {
     const integrations = resourcesOf(template(), 'AWS::ApiGatewayV2::Integration');
     expect(integrations).toHaveLength(1);
     expect(integrations[0][1].Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+    // One invoke permission for the function, limited to its own API (any stage, method and route).
+    const permissions = resourcesOf(template(), 'AWS::Lambda::Permission');
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0][1].Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+    const sourceArn = permissions[0][1].Properties.SourceArn['Fn::Join'][1];
+    expect(sourceArn.at(-1)).toBe('/*/*/*');
+    expect(JSON.stringify(sourceArn)).toMatch(/execute-api/);
   });
 });
 
