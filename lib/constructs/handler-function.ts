@@ -87,10 +87,18 @@ export class HandlerFunction extends Construct {
         forceDockerBundling: false,
       },
     });
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 is pinned on purpose: the handlers, their tests, the local stack and @middy/core 7 all run on the node@22 devDependency; move runtime and devDependency together.',
-    });
+    const ack = (id: string, reason: string) => Validations.of(this.function).acknowledge({ id, reason });
+    const pinnedRuntime =
+      'Node.js 22 is pinned on purpose: the handlers, their tests, the local stack and @middy/core 7 all run on the node@22 devDependency; move runtime and devDependency together.';
+    ack('AwsSolutions-L1', pinnedRuntime);
+    ack('Serverless-LambdaLatestVersion', pinnedRuntime);
+    ack(
+      'Serverless-LambdaDLQ',
+      'API Gateway invokes the function synchronously and receives every error as the HTTP response; a dead-letter queue only ever receives failed asynchronous invocations, and there are none.',
+    );
+    ack(
+      'Serverless-LambdaTracing',
+      'X-Ray tracing is left off: its IAM actions need Resource "*", and per-request access logs plus the function log group already trace each request by requestId.',
+    );
   }
 }

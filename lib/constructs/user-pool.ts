@@ -53,6 +53,7 @@ export class McpUserPool extends Construct {
     super(scope, id);
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
+      userPoolName: `mcp-auth-${props.stage}`,
       // Essentials: refresh-token rotation and the RFC 8707 `resource` parameter need it.
       featurePlan: cognito.FeaturePlan.ESSENTIALS,
       signInAliases: { email: true },
@@ -79,7 +80,7 @@ export class McpUserPool extends Construct {
       Validations.of(this.userPool).acknowledge({
         id: 'AwsSolutions-COG2',
         reason:
-          'MFA is optional (TOTP) by default so that MCP clients can be tried without an authenticator app; set context mfa=required to enforce it.',
+          'MFA is a deployment choice (context mfa=off|optional|required); the default, optional TOTP, lets a team try MCP clients before every user has an authenticator app. Use mfa=required in production.',
       });
     }
     Validations.of(this.userPool).acknowledge({

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadConfig } from '../../lib/config';
 import { createStacks, type McpAuthStacks } from '../../lib/stacks';
 
@@ -34,10 +34,10 @@ export function synthApp(overrides: Record<string, unknown> = {}): SynthesizedAp
   };
 }
 
-/** Unacknowledged cdk-nag AwsSolutions findings (errors and warnings), as `rule at path` lines. */
+/** Unacknowledged cdk-nag findings (errors and warnings) of the AwsSolutions and Serverless packs. */
 export function nagFindings(app: App): string[] {
-  const report = new AwsSolutionsChecks().validateScope(app);
-  return report.violations.flatMap((v) =>
+  const violations = [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) => pack.validateScope(app).violations);
+  return violations.flatMap((v) =>
     v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}: ${v.description}`),
   );
 }

@@ -36,7 +36,7 @@ describe('stack layout', () => {
   });
 });
 
-describe('cdk-nag AwsSolutions', () => {
+describe('cdk-nag AwsSolutions and Serverless packs', () => {
   it('has no unacknowledged errors or warnings (dev defaults)', () => {
     expect(nagFindings(dev.app)).toEqual([]);
   });
