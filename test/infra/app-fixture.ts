@@ -61,3 +61,12 @@ export function onlyFunction(template: Template): { Properties: any } {
   if (functions.length !== 1) throw new Error(`expected one function, found ${functions.length}`);
   return functions[0][1] as { Properties: any };
 }
+
+/** The three templates with their stack's short name. */
+export function allTemplates(s: SynthesizedApp): Array<[string, Template]> {
+  return [
+    ['Cognito', s.cognito],
+    ['AuthorizationServer', s.authorizationServer],
+    ['McpServer', s.mcpServer],
+  ];
+}
