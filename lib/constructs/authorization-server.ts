@@ -10,7 +10,7 @@ import { HandlerFunction } from './handler-function';
 /** Handler entry, per docs/contracts.md. */
 export const OAUTH_HANDLER_ENTRY = 'lambda/oauth/handler.ts';
 
-const { GET, POST, PUT, DELETE } = apigwv2.HttpMethod;
+const { GET, POST, PUT, DELETE, OPTIONS } = apigwv2.HttpMethod;
 
 /**
  * Why a facade route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4): metadata is
@@ -20,10 +20,15 @@ const { GET, POST, PUT, DELETE } = apigwv2.HttpMethod;
 const PUBLIC_METADATA = 'RFC 8414 / OIDC discovery metadata is public by definition: clients read it before they have any credential.';
 const OPEN_REGISTRATION =
   'RFC 7591 registration happens before a client has credentials; the handler enforces REGISTRATION_MODE (open, initial access token, closed) and a per-IP rate limit, and answers RFC 7591 errors.';
+const PREFLIGHT =
+  'CORS preflight requests never carry credentials (Fetch standard); browser-based MCP clients send them before discovery and registration.';
 const CLIENT_MANAGEMENT =
   'RFC 7592 client management is authorized by the registration access token, which the handler compares with the SHA-256 hash stored with the registration; a generic authorizer cannot do that check.';
 
-/** Routes of the facade; one function serves them all and routes on path and method itself. */
+/**
+ * Routes of the facade; one function serves them all and routes on path and method itself.
+ * Every path also has OPTIONS: the handler answers CORS preflights for browser-based clients.
+ */
 export const AUTHORIZATION_SERVER_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMethod; path: string; whyPublic: string }> = [
   { method: GET, path: '/.well-known/oauth-authorization-server', whyPublic: PUBLIC_METADATA }, // RFC 8414
   { method: GET, path: '/.well-known/openid-configuration', whyPublic: PUBLIC_METADATA }, // for clients that try OIDC first
@@ -31,6 +36,10 @@ export const AUTHORIZATION_SERVER_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMe
   { method: GET, path: '/register/{client_id}', whyPublic: CLIENT_MANAGEMENT }, // RFC 7592 read
   { method: PUT, path: '/register/{client_id}', whyPublic: CLIENT_MANAGEMENT }, // RFC 7592 update
   { method: DELETE, path: '/register/{client_id}', whyPublic: CLIENT_MANAGEMENT }, // RFC 7592 delete
+  { method: OPTIONS, path: '/.well-known/oauth-authorization-server', whyPublic: PREFLIGHT },
+  { method: OPTIONS, path: '/.well-known/openid-configuration', whyPublic: PREFLIGHT },
+  { method: OPTIONS, path: '/register', whyPublic: PREFLIGHT },
+  { method: OPTIONS, path: '/register/{client_id}', whyPublic: PREFLIGHT },
 ];
 
 /** The Cognito calls the registration bridge makes, on its own user pool only. */

@@ -27,24 +27,47 @@ const STAND_INS: Record<string, string> = {
   STATIC_CLIENT_ID: 'staticclientid',
 };
 
-/** Imports the bundle in a fresh Node process and sends it one GET; prints `{ statusCode, body }`. */
+/**
+ * Imports the bundle in a fresh Node process and sends it one request per `METHOD /path` in
+ * REQUESTS (no body, no token); prints `[{ request, statusCode, body }]`.
+ */
 const INVOKE = `
 const { handler } = await import(process.env.BUNDLE);
-const path = process.env.REQUEST_PATH;
-const event = {
-  version: '2.0', routeKey: 'GET ' + path, rawPath: path, rawQueryString: '', isBase64Encoded: false,
-  headers: { host: 'test.example.com', accept: 'application/json', 'user-agent': 'bundle-test' },
-  requestContext: { http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'bundle-test' },
-    domainName: 'test.example.com', requestId: 'req', stage: '$default', routeKey: 'GET ' + path, timeEpoch: Date.now() },
-};
-const result = await handler(event, {});
-process.stdout.write(JSON.stringify({ statusCode: result.statusCode, body: result.body }));
+const results = [];
+for (const request of JSON.parse(process.env.REQUESTS)) {
+  const [method, path] = request.split(' ');
+  const event = {
+    version: '2.0', routeKey: request, rawPath: path, rawQueryString: '', isBase64Encoded: false,
+    headers: { host: 'test.example.com', accept: 'application/json', 'user-agent': 'bundle-test' },
+    requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'bundle-test' },
+      domainName: 'test.example.com', requestId: 'req', stage: '$default', routeKey: request, timeEpoch: Date.now() },
+  };
+  const result = await handler(event, {});
+  results.push({ request, statusCode: result.statusCode, body: result.body });
+}
+process.stdout.write(JSON.stringify(results));
 `;
 
-async function invoke(synth: SynthesizedApp, stack: 'authorizationServer' | 'mcpServer', requestPath: string) {
+interface Answer {
+  readonly request: string;
+  readonly statusCode: number;
+  readonly body: string;
+}
+
+async function invoke(synth: SynthesizedApp, stack: 'authorizationServer' | 'mcpServer', requests: string[]): Promise<Answer[]> {
   const fn = onlyFunction(synth[stack]).Properties;
   const variables: Record<string, unknown> = fn.Environment.Variables;
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', BUNDLE: '', REQUEST_PATH: requestPath };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    AWS_REGION: 'us-east-1',
+    // Any AWS call fails at once (closed port) instead of reaching for the network.
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    AWS_MAX_ATTEMPTS: '1',
+    BUNDLE: '',
+    REQUESTS: JSON.stringify(requests),
+  };
   for (const [name, value] of Object.entries(variables)) {
     if (typeof value === 'string') env[name] = value;
     else if (STAND_INS[name]) env[name] = STAND_INS[name];
@@ -54,8 +77,14 @@ async function invoke(synth: SynthesizedApp, stack: 'authorizationServer' | 'mcp
   const outdir = synth.app.synth().directory;
   env.BUNDLE = path.join(outdir, `asset.${assetHash}`, 'index.mjs');
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', INVOKE], { env, timeout: 20_000 });
-  const result = JSON.parse(stdout) as { statusCode: number; body: string };
-  return { statusCode: result.statusCode, body: JSON.parse(result.body) };
+  return JSON.parse(stdout) as Answer[];
+}
+
+/** The route keys of a stack's API, with path parameters filled in. */
+function routeRequests(synth: SynthesizedApp, stack: 'authorizationServer' | 'mcpServer'): string[] {
+  return Object.values(synth[stack].findResources('AWS::ApiGatewayV2::Route')).map((route: any) =>
+    String(route.Properties.RouteKey).replace('{client_id}', 'someclientid'),
+  );
 }
 
 describe('Lambda bundles', () => {
@@ -69,17 +98,33 @@ describe('Lambda bundles', () => {
   });
 
   it('facade bundle starts with the stack environment and serves RFC 8414 metadata for its issuer', async () => {
-    const { statusCode, body } = await invoke(dev, 'authorizationServer', '/.well-known/oauth-authorization-server');
-    expect(statusCode).toBe(200);
+    const [answer] = await invoke(dev, 'authorizationServer', ['GET /.well-known/oauth-authorization-server']);
+    expect(answer.statusCode).toBe(200);
+    const body = JSON.parse(answer.body);
     expect(body.issuer).toBe(STAND_INS.ISSUER_URL);
     expect(body.registration_endpoint).toBe(`${STAND_INS.ISSUER_URL}/register`);
     expect(body.code_challenge_methods_supported).toEqual(['S256']);
   });
 
   it('MCP bundle starts with the stack environment and serves PRM naming the facade as its authorization server', async () => {
-    const { statusCode, body } = await invoke(dev, 'mcpServer', '/.well-known/oauth-protected-resource/mcp');
-    expect(statusCode).toBe(200);
+    const [answer] = await invoke(dev, 'mcpServer', ['GET /.well-known/oauth-protected-resource/mcp']);
+    expect(answer.statusCode).toBe(200);
+    const body = JSON.parse(answer.body);
     expect(body.resource).toBe(STAND_INS.RESOURCE_URL);
     expect(body.authorization_servers).toEqual([STAND_INS.AUTHORIZATION_SERVER_URL]);
+  });
+
+  // API Gateway sends only its routes to a function; the handler must recognize every one of them
+  // (its own 404 would mean a route the handler does not know; API Gateway itself never says 405).
+  it.each(['authorizationServer', 'mcpServer'] as const)('%s bundle recognizes every route of its API', async (stack) => {
+    const requests = routeRequests(dev, stack);
+    const answers = await invoke(dev, stack, requests);
+    expect(answers.map((a) => a.request)).toEqual(requests);
+    for (const answer of answers) {
+      expect({ request: answer.request, notFound: answer.statusCode === 404 }).toEqual({ request: answer.request, notFound: false });
+    }
+    const preflights = answers.filter((a) => a.request.startsWith('OPTIONS '));
+    expect(preflights.length).toBeGreaterThan(0);
+    for (const answer of preflights) expect(answer.statusCode).toBeLessThan(300);
   });
 });

@@ -115,18 +115,22 @@ describe('HTTP APIs', () => {
       .map(([, route]) => route.Properties.RouteKey)
       .sort();
 
-  it('authorization server has exactly the contract routes', () => {
+  it('authorization server has exactly the contract routes, each path with OPTIONS for CORS preflight', () => {
     expect(routeKeys(dev.authorizationServer)).toEqual(
       [
         'GET /.well-known/oauth-authorization-server',
+        'OPTIONS /.well-known/oauth-authorization-server',
         'GET /.well-known/openid-configuration',
+        'OPTIONS /.well-known/openid-configuration',
         'POST /register',
+        'OPTIONS /register',
         'GET /register/{client_id}',
         'PUT /register/{client_id}',
         'DELETE /register/{client_id}',
+        'OPTIONS /register/{client_id}',
       ].sort(),
     );
-    expect(AUTHORIZATION_SERVER_ROUTES).toHaveLength(6);
+    expect(AUTHORIZATION_SERVER_ROUTES).toHaveLength(10);
   });
 
   it('MCP server has /mcp (POST, GET, DELETE, OPTIONS) and both PRM paths with OPTIONS', () => {
