@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -21,9 +22,18 @@ export interface SynthesizedApp {
   readonly mcpServer: Template;
 }
 
+// Each synth writes bundles (a few MB) to its own temporary cloud assembly; this hook, registered
+// in every test file that imports the fixture, removes them when the file is done.
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** Builds the app with cdk.json's context plus `overrides` (as `-c key=value` would). */
 export function synthApp(overrides: Record<string, unknown> = {}): SynthesizedApp {
-  const app = new App({ context: { ...cdkJsonContext(), ...overrides } });
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-auth-infra-'));
+  outdirs.push(outdir);
+  const app = new App({ outdir, context: { ...cdkJsonContext(), ...overrides } });
   const stacks = createStacks(app, loadConfig(app.node));
   return {
     app,
