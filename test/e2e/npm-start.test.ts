@@ -1,0 +1,148 @@
+/**
+ * `npm start` itself, as a user runs it (DESIGN.md "Local stack interface"): it prints a line with
+ * `ready` and the MCP URL, Ctrl-C (SIGINT to the process group) stops everything and exits 0,
+ * a second start reuses `.local` state (same static client, same signing key, refresh tokens
+ * still valid), and a port in use is a one-sentence error with a non-zero exit code.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../scripts/local/services';
+import { decodeJwt, loginForCode, tokenRequest } from './support/oauth';
+import { localUrls } from '../../scripts/local/config';
+
+jest.setTimeout(90_000);
+
+const ROOT = resolve(__dirname, '../..');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const running = new Set<ChildProcess>();
+
+/** The `start` script as package.json has it. */
+const START_SCRIPT = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+
+function npmStart(env: Record<string, string>, command: string[] = ['npm', 'start']): Started {
+  // detached: its own process group, so SIGINT reaches every process as Ctrl-C in a terminal would.
+  const child = spawn(command[0], command.slice(1), { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  running.add(child);
+  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => {
+    running.delete(child);
+    ok(code);
+  }));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(started: Started, pattern: RegExp, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pattern.test(started.output())) {
+    if (started.child.exitCode !== null) throw new Error(`npm start exited ${started.child.exitCode}: ${started.output()}`);
+    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${ms} ms: ${started.output()}`);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
+async function interrupt(started: Started): Promise<number | null> {
+  process.kill(-started.child.pid!, 'SIGINT');
+  const timer = setTimeout(() => process.kill(-started.child.pid!, 'SIGKILL'), 15_000);
+  const code = await started.exited;
+  clearTimeout(timer);
+  return code;
+}
+
+/** True once no process of the group is left (cognito-local included), waiting up to 10 s. */
+async function groupGone(pid: number): Promise<boolean> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((ok) => setTimeout(ok, 100))) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
+let stateDir: string;
+beforeAll(() => {
+  stateDir = mkdtempSync(join(tmpdir(), 'mcp-npm-start-'));
+});
+afterAll(() => {
+  // A failed test may leave a stack behind: stop the groups this file started, and only those.
+  for (const child of running) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+test('npm start: ready line; Ctrl-C stops every process and start.ts exits 0; a second start reuses the state', async () => {
+  const port = await freePort();
+  const urls = localUrls('127.0.0.1', port);
+  const env = { PORT: String(port), MCP_LOCAL_STATE_DIR: stateDir };
+
+  const first = npmStart(env);
+  await waitFor(first, /ready.*http:\/\/127\.0\.0\.1:\d+\/mcp/);
+  expect(first.output()).toContain(`ready: ${urls.mcp}`);
+  const ids = JSON.parse(readFileSync(join(stateDir, 'stack.json'), 'utf8')) as { staticClientId: string };
+  const redirectUri = 'http://127.0.0.1:8765/callback';
+  const { code, verifier } = await loginForCode(urls, { clientId: ids.staticClientId, redirectUri, username: 'demo@example.com', password: 'Passw0rd!demo', scope: `${urls.mcp}/read` });
+  const tokens = (await tokenRequest(urls, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirectUri, client_id: ids.staticClientId })).body;
+  expect(tokens.refresh_token).toEqual(expect.any(String));
+  // One line per request, and never a token or code in the log.
+  await waitFor(first, /POST \/oauth2\/token 200 [\d.]+ms/, 5000);
+  expect(first.output()).not.toContain(tokens.access_token as string);
+  expect(first.output()).not.toContain(code);
+
+  // npm runs the script through `sh -c`; on Ctrl-C the shell dies of SIGINT and npm re-raises it
+  // (exit 130) unless the script execs tsx, in which case npm reports start.ts's own exit code.
+  expect(await interrupt(first)).toBe(/^exec /.test(START_SCRIPT) ? 0 : null);
+  expect(await groupGone(first.child.pid!)).toBe(true);
+
+  // The same entry without npm in between: start.ts itself exits 0 on SIGINT.
+  const second = npmStart(env, [join(ROOT, 'node_modules/.bin/tsx'), 'scripts/local/start.ts']);
+  try {
+    await waitFor(second, /ready/);
+    const again = JSON.parse(readFileSync(join(stateDir, 'stack.json'), 'utf8')) as { staticClientId: string };
+    expect(again.staticClientId).toBe(ids.staticClientId);
+    // Same signing key (tokens survive restarts), and the refresh token from the first run still works.
+    const jwks = (await (await fetch(urls.jwks)).json()) as { keys: Array<{ kid: string }> };
+    expect(jwks.keys[0].kid).toBe(decodeJwt(tokens.access_token as string).header.kid);
+    const refreshed = await tokenRequest(urls, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: ids.staticClientId });
+    expect(refreshed.status).toBe(200);
+
+    // Meanwhile the port is taken: a third start fails with one sentence and a non-zero exit code.
+    const third = npmStart(env);
+    const code3 = await third.exited;
+    expect(code3).not.toBe(0);
+    expect(third.output()).toMatch(new RegExp(`Port ${port} is already in use`));
+  } finally {
+    expect(await interrupt(second)).toBe(0);
+    expect(await groupGone(second.child.pid!)).toBe(true);
+  }
+});
+
+test('a port taken by another program: clear message, exit code 1', async () => {
+  const blocker = createServer();
+  const port = await freePort();
+  await new Promise<void>((ok) => blocker.listen(port, '127.0.0.1', ok));
+  try {
+    const started = npmStart({ PORT: String(port), MCP_LOCAL_STATE_DIR: stateDir });
+    expect(await started.exited).not.toBe(0);
+    expect(started.output()).toContain(`Port ${port} is already in use`);
+    expect(started.output()).not.toMatch(/\n\s+at /); // no stack trace
+  } finally {
+    blocker.close();
+  }
+});
