@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient, PutItemCommand, DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
 import { rsaKey, signRs256, type RsaKey } from './jwt';
