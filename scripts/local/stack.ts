@@ -92,18 +92,6 @@ async function loadHandlers(env: Record<string, string>): Promise<{ mcp: LambdaH
   return { mcp: mcp.handler, oauth: oauth.handler };
 }
 
-/**
- * dynalite 4 has no UpdateTimeToLive (UnknownOperationException) and expires nothing anyway:
- * the table itself is created before that call, so the stack goes on without TTL.
- */
-async function withoutTtl(creating: Promise<void>): Promise<void> {
-  try {
-    await creating;
-  } catch (err) {
-    if ((err as Error).name !== 'UnknownOperationException') throw err;
-  }
-}
-
 /** GETs/POSTs each endpoint once; returns the ones that answered 5xx. Throws if one does not answer at all. */
 async function probe(urls: LocalUrls): Promise<string[]> {
   const checks: Array<[string, string]> = [
@@ -163,7 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
     const cognito = new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint: cognitoLocal.endpoint });
     clients.push(ddb, cognito);
-    await withoutTtl(createRegistrationsTable(ddb, TABLES.registrations));
+    await createRegistrationsTable(ddb, TABLES.registrations);
     await createNotesTable(ddb, TABLES.notes);
     const ids = await bootstrapCognito(cognito, { stateDir, scopes: allowedScopes(urls), username, password });
 
