@@ -41,8 +41,23 @@ async function main(): Promise<void> {
   const { startLocalStack, PortInUseError } = require('./stack') as typeof import('./stack');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { connectionHelp } = require('./help') as typeof import('./help');
+  // Signals are handled from the start: Ctrl-C while starting stops what has started so far.
+  let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+  let stopRequested = false;
+  const shutdown = (signal: string) => {
+    if (stopRequested) return;
+    stopRequested = true;
+    process.stdout.write(`\n${signal} received, stopping the local stack...\n`);
+    if (!stack) return; // startup finishes first, then stops (below)
+    stack.stop().then(
+      () => process.exit(0),
+      (err: Error) => fail(`Stopping failed: ${err.message}`),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
   process.stdout.write('Starting the local stack (dynalite, cognito-local, handlers)...\n');
-  let stack: Awaited<ReturnType<typeof startLocalStack>>;
   try {
     stack = await startLocalStack({
       port,
@@ -52,21 +67,15 @@ async function main(): Promise<void> {
       logLevel: process.env.LOG_LEVEL || undefined,
     });
   } catch (err) {
+    // Interrupted while starting (a terminal's Ctrl-C also stops cognito-local): startLocalStack cleaned up.
+    if (stopRequested) process.exit(0);
     if (err instanceof PortInUseError) fail(`Port ${port} is already in use: stop whatever uses it, or start on another port with PORT=${port + 1} npm start.`);
     fail(`The local stack could not start: ${(err as Error).message}`);
   }
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal} received, stopping the local stack...\n`);
-    stack.stop().then(
-      () => process.exit(0),
-      (err: Error) => fail(`Stopping failed: ${err.message}`),
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  if (stopRequested) {
+    await stack.stop();
+    process.exit(0);
+  }
   for (const warning of stack.warnings) process.stdout.write(`warning: ${warning}\n`);
   process.stdout.write(`Local MCP stack ready: ${stack.urls.mcp}\n`);
   process.stdout.write(connectionHelp(stack));

@@ -5,7 +5,7 @@
  * still valid), and a port in use is a one-sentence error with a non-zero exit code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -144,5 +144,30 @@ test('a port taken by another program: clear message, exit code 1', async () => 
     expect(started.output()).not.toMatch(/\n\s+at /); // no stack trace
   } finally {
     blocker.close();
+  }
+});
+
+test('missing dependencies: one sentence telling to run npm ci, exit code 1', async () => {
+  // start.ts resolves its dependencies from where it lies: a copy outside the project has none.
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-no-deps-'));
+  try {
+    copyFileSync(join(ROOT, 'scripts/local/start.ts'), join(dir, 'start.ts'));
+    const started = npmStart({ PORT: String(await freePort()) }, [join(ROOT, 'node_modules/.bin/tsx'), join(dir, 'start.ts')]);
+    expect(await started.exited).toBe(1);
+    expect(started.output()).toMatch(/^Missing dependencies \(.*\): run `npm ci` in the project folder first\.\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl-C while starting stops cleanly', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-early-stop-'));
+  try {
+    const started = npmStart({ PORT: String(await freePort()), MCP_LOCAL_STATE_DIR: dir }, [join(ROOT, 'node_modules/.bin/tsx'), 'scripts/local/start.ts']);
+    await waitFor(started, /Starting the local stack/);
+    expect(await interrupt(started)).toBe(0);
+    expect(await groupGone(started.child.pid!)).toBe(true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
