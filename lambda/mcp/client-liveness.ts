@@ -4,7 +4,7 @@
  * (`client#<client_id>`, docs/contracts.md). Answers, live and gone alike, are cached for
  * `ttlSeconds`: a deleted client's tokens stop working at most that long after the deletion.
  */
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbLite } from '../shared/dynamodb-lite';
 
 /** Entries kept per container; the oldest goes first beyond this. */
 export const CLIENT_CACHE_MAX_ENTRIES = 10_000;
@@ -12,7 +12,7 @@ export const CLIENT_CACHE_MAX_ENTRIES = 10_000;
 export type ClientCheck = (clientId: string) => Promise<boolean>;
 
 export interface ClientCheckOptions {
-  readonly ddb: DynamoDBClient;
+  readonly ddb: Pick<DynamoDbLite, 'getItem'>;
   readonly table: string;
   /** The stack's static app client: always live, never looked up. */
   readonly staticClientId: string;
@@ -27,13 +27,11 @@ export function createClientCheck(options: ClientCheckOptions): ClientCheck {
     if (clientId === options.staticClientId) return true;
     const cached = cache.get(clientId);
     if (cached && cached.until > now()) return cached.live;
-    const result = await options.ddb.send(
-      new GetItemCommand({
-        TableName: options.table,
-        Key: { pk: { S: `client#${clientId}` } },
-        ProjectionExpression: 'pk',
-      }),
-    );
+    const result = await options.ddb.getItem({
+      TableName: options.table,
+      Key: { pk: { S: `client#${clientId}` } },
+      ProjectionExpression: 'pk',
+    });
     const live = result.Item !== undefined;
     cache.delete(clientId);
     if (cache.size >= CLIENT_CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);

@@ -34,6 +34,8 @@ export interface McpConfig {
   readonly resourceName: string;
   readonly resourceDocumentation?: string;
   readonly dynamodbEndpoint?: string;
+  /** The execution role's credentials, which Lambda puts in the environment (dummies locally). */
+  readonly awsCredentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
   readonly logLevel?: string;
 }
 
@@ -61,6 +63,12 @@ export function loadConfig(env: Env): McpConfig {
     resourceName: optional(env, 'RESOURCE_NAME', DEFAULT_RESOURCE_NAME),
     resourceDocumentation: env.RESOURCE_DOCUMENTATION?.trim() ? url(env, 'RESOURCE_DOCUMENTATION') : undefined,
     dynamodbEndpoint: optional(env, 'DYNAMODB_ENDPOINT'),
+    // Lambda always sets these; locally (dynalite checks no signature) dummies do.
+    awsCredentials: Object.freeze({
+      accessKeyId: optional(env, 'AWS_ACCESS_KEY_ID', 'local'),
+      secretAccessKey: optional(env, 'AWS_SECRET_ACCESS_KEY', 'local'),
+      sessionToken: optional(env, 'AWS_SESSION_TOKEN'),
+    }),
     logLevel: optional(env, 'LOG_LEVEL'),
   });
 }

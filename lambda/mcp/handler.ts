@@ -3,7 +3,7 @@
  * per container, here at module scope: config, DynamoDB client, JWKS cache and token verifier,
  * and the MCP server pool behind `createMcpHandler`.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbLite } from '../shared/dynamodb-lite';
 import type { HttpEvent, HttpResult } from '../shared/http';
 import { setLogLevel } from '../shared/logger';
 import { createMcpApp } from './app';
@@ -22,10 +22,9 @@ export const SERVER_VERSION = '0.1.0';
 const config = configFromProcess();
 setLogLevel(config.logLevel);
 
-const ddb = new DynamoDBClient({
-  region: config.region,
-  ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-});
+// A SigV4-signed JSON client instead of the AWS SDK: the function makes three DynamoDB calls, and
+// the SDK was half the bundle and most of the cold start (docs/mcp-server.md, "Performance").
+const ddb = createDynamoDbLite({ region: config.region, credentials: config.awsCredentials, endpoint: config.dynamodbEndpoint });
 
 const verify = createTokenVerifier({
   userPoolId: config.userPoolId,

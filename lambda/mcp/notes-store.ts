@@ -5,7 +5,7 @@
  * partition.
  */
 import { randomUUID } from 'node:crypto';
-import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDbLite } from '../shared/dynamodb-lite';
 
 export interface Note {
   readonly id: string;
@@ -19,39 +19,39 @@ export interface NotesStore {
   list(subject: string, limit: number): Promise<Note[]>;
 }
 
-export function createNotesStore(ddb: DynamoDBClient, table: string, now: () => Date = () => new Date()): NotesStore {
+export function createNotesStore(ddb: Pick<DynamoDbLite, 'putItem' | 'query'>, table: string, now: () => Date = () => new Date()): NotesStore {
   return {
     async add(subject, text) {
       const note = { id: randomUUID(), text, createdAt: now().toISOString() };
-      await ddb.send(
-        new PutItemCommand({
-          TableName: table,
-          Item: {
-            pk: { S: `user#${subject}` },
-            sk: { S: `note#${note.createdAt}#${note.id}` },
-            text: { S: note.text },
-            createdAt: { S: note.createdAt },
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await ddb.putItem({
+        TableName: table,
+        Item: {
+          pk: { S: `user#${subject}` },
+          sk: { S: `note#${note.createdAt}#${note.id}` },
+          text: { S: note.text },
+          createdAt: { S: note.createdAt },
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
       return note;
     },
     async list(subject, limit) {
-      const result = await ddb.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :note)',
-          ExpressionAttributeValues: { ':pk': { S: `user#${subject}` }, ':note': { S: 'note#' } },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      );
+      const result = await ddb.query({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :note)',
+        ExpressionAttributeValues: { ':pk': { S: `user#${subject}` }, ':note': { S: 'note#' } },
+        ScanIndexForward: false,
+        Limit: limit,
+      });
       return (result.Items ?? []).map((item) => ({
-        id: item.sk?.S?.split('#').pop() ?? '',
-        text: item.text?.S ?? '',
-        createdAt: item.createdAt?.S ?? '',
+        id: str(item.sk).split('#').pop() ?? '',
+        text: str(item.text),
+        createdAt: str(item.createdAt),
       }));
     },
   };
+}
+
+function str(value: AttributeValue | undefined): string {
+  return value && 'S' in value ? value.S : '';
 }

@@ -1,15 +1,14 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createClientCheck } from '../../../lambda/mcp/client-liveness';
 
 function fakeDdb(live: Set<string>) {
   const calls: string[] = [];
   const ddb = {
-    send: async (command: { input: { Key: { pk: { S: string } } } }) => {
-      const pk = command.input.Key.pk.S;
+    getItem: async (input: { Key: { pk: { S: string } } }) => {
+      const pk = input.Key.pk.S;
       calls.push(pk);
       return { Item: live.has(pk) ? { pk: { S: pk } } : undefined };
     },
-  } as unknown as DynamoDBClient;
+  } as never;
   return { ddb, calls };
 }
 

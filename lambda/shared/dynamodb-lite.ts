@@ -1,0 +1,89 @@
+/**
+ * A minimal DynamoDB client: the JSON API over `fetch`, signed with SigV4. Items use DynamoDB's
+ * attribute-value JSON (`{ S: "..." }`), exactly as the API does. Only what the handlers call.
+ * Errors surface as `DynamoDbError` with the service's error type (`ConditionalCheckFailedException`...).
+ */
+import { signRequest, type AwsCredentials } from './sigv4';
+
+export type AttributeValue = { S: string } | { N: string } | { BOOL: boolean } | { NULL: true } | { M: Item } | { L: AttributeValue[] } | { SS: string[] };
+export type Item = Record<string, AttributeValue>;
+
+/** Per attempt; the Lambda's own timeout bounds the whole request. */
+export const DYNAMODB_TIMEOUT_MS = 2000;
+/** Attempts for throttling, 5xx and network errors. */
+export const DYNAMODB_MAX_ATTEMPTS = 3;
+
+export class DynamoDbError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly statusCode: number,
+  ) {
+    super(message);
+    this.name = type || 'DynamoDbError';
+  }
+}
+
+export interface DynamoDbLiteOptions {
+  readonly region: string;
+  readonly credentials: AwsCredentials;
+  /** Default `https://dynamodb.<region>.amazonaws.com`; dynalite's URL locally. */
+  readonly endpoint?: string;
+}
+
+export interface DynamoDbLite {
+  getItem(input: { TableName: string; Key: Item; ProjectionExpression?: string; ConsistentRead?: boolean }): Promise<{ Item?: Item }>;
+  putItem(input: { TableName: string; Item: Item; ConditionExpression?: string }): Promise<void>;
+  query(input: {
+    TableName: string;
+    KeyConditionExpression: string;
+    ExpressionAttributeValues: Item;
+    ScanIndexForward?: boolean;
+    Limit?: number;
+  }): Promise<{ Items?: Item[] }>;
+}
+
+const RETRYABLE = /Throttling|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable/;
+
+export function createDynamoDbLite(options: DynamoDbLiteOptions): DynamoDbLite {
+  const url = new URL(options.endpoint ?? `https://dynamodb.${options.region}.amazonaws.com`);
+
+  async function call<T>(operation: string, input: unknown): Promise<T> {
+    const body = JSON.stringify(input);
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= DYNAMODB_MAX_ATTEMPTS; attempt++) {
+      try {
+        const headers = signRequest({
+          url,
+          region: options.region,
+          service: 'dynamodb',
+          credentials: options.credentials,
+          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${operation}` },
+          body,
+        });
+        delete headers.host; // fetch sets it
+        const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(DYNAMODB_TIMEOUT_MS) });
+        const text = await response.text();
+        if (response.ok) return (text ? JSON.parse(text) : {}) as T;
+        const parsed = (text ? JSON.parse(text) : {}) as { __type?: string; message?: string; Message?: string };
+        const type = (parsed.__type ?? '').split('#').pop() ?? '';
+        const error = new DynamoDbError(type, parsed.message ?? parsed.Message ?? `DynamoDB answered ${response.status}`, response.status);
+        if (response.status < 500 && !RETRYABLE.test(type)) throw error;
+        lastError = error;
+      } catch (err) {
+        if (err instanceof DynamoDbError && err.statusCode < 500 && !RETRYABLE.test(err.type)) throw err;
+        lastError = err;
+      }
+      if (attempt < DYNAMODB_MAX_ATTEMPTS) await new Promise((ok) => setTimeout(ok, 25 * 2 ** attempt));
+    }
+    throw lastError;
+  }
+
+  return {
+    getItem: (input) => call('GetItem', input),
+    putItem: async (input) => {
+      await call('PutItem', input);
+    },
+    query: (input) => call('Query', input),
+  };
+}

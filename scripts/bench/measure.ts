@@ -1,0 +1,114 @@
+/** Measurement helpers for the benchmark: bundling, child processes, cold starts, load runs. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+export interface BundleSize {
+  readonly file: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+}
+
+/** esbuild, minified, everything bundled (no externals), CommonJS for Node 22. */
+export async function bundle(entry: string, outDir: string, name: string): Promise<BundleSize> {
+  const file = join(outDir, `${name}.cjs`);
+  await build({ entryPoints: [entry], outfile: file, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs', logLevel: 'error', legalComments: 'none' });
+  const code = readFileSync(file);
+  return { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
+}
+
+export const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+/** Starts `node file` (pinned to `cpu` when taskset exists) and resolves with its port once it prints `listening <port>`. */
+export function startServer(file: string, env: Record<string, string>, cpu?: number): Promise<{ child: ChildProcess; port: number }> {
+  const args = [file];
+  const child =
+    cpu !== undefined && hasTaskset
+      ? spawn('taskset', ['-c', String(cpu), process.execPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
+  return new Promise((ok, fail) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\d+)/.exec(out);
+      if (match) ok({ child, port: Number(match[1]) });
+    });
+    child.once('exit', (code) => fail(new Error(`${file} exited (${code}): ${errors}`)));
+  });
+}
+
+export function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((ok) => {
+    child.once('exit', () => ok());
+    child.kill('SIGKILL');
+  });
+}
+
+export interface HttpCall {
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** One POST /mcp; resolves with status and body. */
+export function post(port: number, call: HttpCall): Promise<{ status: number; body: string }> {
+  return new Promise((ok, fail) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/mcp', method: 'POST', agent: false, headers: { ...call.headers, 'content-length': String(Buffer.byteLength(call.body)) } },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', fail);
+    req.end(call.body);
+  });
+}
+
+/** Spawn to first authorized answer (ms): process start, import, listen, JWKS fetch, verification, tools/list. */
+export async function coldStart(file: string, env: Record<string, string>, call: HttpCall): Promise<number> {
+  const started = performance.now();
+  const { child, port } = await startServer(file, { ...env, PORT: '0' });
+  try {
+    const answer = await post(port, call);
+    if (answer.status !== 200) throw new Error(`cold request failed: ${answer.status} ${answer.body.slice(0, 300)}`);
+    return performance.now() - started;
+  } finally {
+    await stop(child);
+  }
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Warm throughput: server pinned to CPU 0, load generator in its own process (CPU 1 when available). */
+export async function throughput(
+  serverFile: string,
+  loadFile: string,
+  env: Record<string, string>,
+  call: HttpCall,
+  options: { connections: number; durationMs: number; warmupMs: number },
+): Promise<{ rps: number; failed: number }> {
+  const { child, port } = await startServer(serverFile, { ...env, PORT: '0' }, 0);
+  try {
+    const check = await post(port, call);
+    if (check.status !== 200) throw new Error(`warm-up request failed: ${check.status} ${check.body.slice(0, 300)}`);
+    const spec = JSON.stringify({ url: `http://127.0.0.1:${port}/mcp`, headers: call.headers, body: call.body, ...options });
+    const args = [loadFile, spec];
+    const result = hasTaskset ? spawnSync('taskset', ['-c', '1', process.execPath, ...args], { encoding: 'utf8' }) : spawnSync(process.execPath, args, { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`load generator failed: ${result.stderr}`);
+    const { ok, failed, seconds } = JSON.parse(result.stdout.trim()) as { ok: number; failed: number; seconds: number };
+    return { rps: ok / seconds, failed };
+  } finally {
+    await stop(child);
+  }
+}
