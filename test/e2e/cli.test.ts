@@ -10,9 +10,10 @@
  * | logout revokes and deletes the registration | RFC 7009 §2; RFC 7592 §2.3                                |
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { logIn } from './support/login-form';
 import { tokenRequest } from './support/oauth';
 import { startTestStack } from './support/stack';
 
@@ -31,7 +32,11 @@ afterAll(async () => {
   rmSync(configHome, { recursive: true, force: true });
 });
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  onStderr?: (text: string) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((ok) => {
     const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/client/cli.ts', ...args], {
       cwd: ROOT,
@@ -41,7 +46,10 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      onStderr?.(stderr);
+    });
     child.once('exit', (code) => ok({ code, stdout, stderr }));
   });
 }
@@ -106,4 +114,40 @@ test('failures are plain sentences with a non-zero exit code', async () => {
   expect(noUrl.stderr).toContain('Usage:');
   for (const line of [wrong.stderr, noCredentials.stderr]) expect(line).not.toMatch(/\n\s+at /);
   await cli([stack.urls.mcp, 'logout']);
+});
+
+test('an expired or rejected access token is refreshed without a new login', async () => {
+  const credentials = ['--headless', '--username', stack.username, '--password', stack.password];
+  expect((await cli([stack.urls.mcp, 'login', ...credentials])).code).toBe(0);
+  const [file] = stateFiles();
+  const path = join(configHome, 'mcp-auth-client', file);
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as { tokens: { access_token: string; refresh_token: string } };
+  writeFileSync(path, JSON.stringify({ ...saved, tokens: { ...saved.tokens, access_token: 'expired' } }), { mode: 0o600 });
+  const res = await cli([stack.urls.mcp, 'whoami']);
+  expect(res.code).toBe(0);
+  expect(res.stderr).not.toContain('Logging in');
+  const after = JSON.parse(readFileSync(path, 'utf8')) as { tokens: { access_token: string; refresh_token: string } };
+  expect(after.tokens.access_token).not.toBe('expired');
+  expect(after.tokens.refresh_token).not.toBe(saved.tokens.refresh_token); // rotated
+  expect((await cli([stack.urls.mcp, 'logout'])).code).toBe(0);
+});
+
+test('with a browser flow: prints the URL when it cannot open one, and takes the code on its loopback callback', async () => {
+  let browser: Promise<void> | undefined;
+  // No xdg-open/open on this PATH: the CLI must print the URL; the test plays the browser.
+  const res = await cli([stack.urls.mcp, 'whoami'], { PATH: join(ROOT, 'node_modules/.bin') }, (stderr) => {
+    const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?\S+)$/m.exec(stderr)?.[1];
+    if (!url || browser) return;
+    browser = (async () => {
+      const login = await logIn(url, stack.username, stack.password);
+      expect(login.callbackUrl?.hostname).toBe('127.0.0.1');
+      const page = await fetch(login.callbackUrl!); // the loopback callback server of the CLI
+      expect(await page.text()).toContain('Logged in');
+    })();
+  });
+  await browser;
+  expect(res.stderr).toContain('Open this URL in a browser to log in');
+  expect(res.code).toBe(0);
+  expect(JSON.parse(res.stdout)).toMatchObject({ username: stack.username });
+  expect((await cli([stack.urls.mcp, 'logout'])).code).toBe(0);
 });
