@@ -12,6 +12,7 @@ import { LOGIN_PATHS } from './login';
 export interface Handlers {
   readonly mcp: LambdaHandler;
   readonly oauth: LambdaHandler;
+  /** The login stand-in, wrapped with `withCors`. */
   readonly login: LambdaHandler;
 }
 
@@ -28,7 +29,7 @@ export function routeFor(path: string): keyof Handlers | undefined {
  * Cognito's token, revocation, userInfo and JWKS endpoints answer browsers (SPAs, MCP Inspector)
  * with CORS; the login page itself is a navigation and needs none.
  */
-function withCors(login: LambdaHandler): LambdaHandler {
+export function withCors(login: LambdaHandler): LambdaHandler {
   const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization, content-type', 'access-control-allow-methods': 'GET, POST, OPTIONS' };
   return async (event: HttpEvent): Promise<HttpResult> => {
     if (event.rawPath === '/oauth2/authorize') return login(event);
@@ -42,8 +43,7 @@ const notFound: LambdaHandler = async () => json(404, { error: 'not_found', erro
 
 /** A request listener for node:http; `handlers` may be swapped in later (the server starts before them). */
 export function createRouter(getHandlers: () => Handlers | undefined, log: (line: string) => void) {
-  let loginWithCors: LambdaHandler | undefined;
-  let loginSource: LambdaHandler | undefined;
+  const starting: LambdaHandler = async () => json(503, { error: 'temporarily_unavailable', error_description: 'The local stack is starting.' }, { 'retry-after': '1' });
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
     const path = new URL(req.url ?? '/', 'http://local').pathname;
@@ -52,19 +52,7 @@ export function createRouter(getHandlers: () => Handlers | undefined, log: (line
       log(`${req.method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms`);
     });
     const handlers = getHandlers();
-    if (!handlers) {
-      void serveWith(async () => json(503, { error: 'temporarily_unavailable', error_description: 'The local stack is starting.' }, { 'retry-after': '1' }), req, res);
-      return;
-    }
     const route = routeFor(path);
-    let handler: LambdaHandler = notFound;
-    if (route === 'login') {
-      if (loginSource !== handlers.login) {
-        loginSource = handlers.login;
-        loginWithCors = withCors(handlers.login);
-      }
-      handler = loginWithCors!;
-    } else if (route) handler = handlers[route];
-    void serveWith(handler, req, res);
+    void serveWith(!handlers ? starting : route ? handlers[route] : notFound, req, res);
   };
 }

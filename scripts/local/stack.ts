@@ -22,7 +22,7 @@ import {
 } from './config';
 import type { LambdaHandler } from './lambda-http';
 import { createLoginHandler } from './login';
-import { createRouter, type Handlers } from './router';
+import { createRouter, withCors, type Handlers } from './router';
 import { LOCAL_AWS, LOCAL_STATE_DIR, startCognitoLocal, startDynalite, type RunningService } from './services';
 import { createNotesTable, createRegistrationsTable } from './tables';
 
@@ -162,7 +162,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const { mcp, oauth } = await loadHandlers(env);
     const login = createLoginHandler({ cognito, userPoolId: ids.userPoolId, loginClientId: ids.loginClientId, issuer: urls.base, resourceUrl: urls.mcp, stateDir });
-    handlers = { mcp, oauth, login };
+    handlers = { mcp, oauth, login: withCors(login) };
     const warnings = await probe(urls);
 
     return {

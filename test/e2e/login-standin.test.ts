@@ -132,6 +132,16 @@ describe('token endpoint: authorization_code', () => {
     expect(await info.json()).toMatchObject({ sub: access.payload.sub, email: stack.username });
   });
 
+  test('the ID token echoes the OIDC nonce of the authorization request', async () => {
+    const { verifier, challenge } = pkce();
+    const url = authorizationUrl(stack.urls, { response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'openid', nonce: 'n-0S6_WzA2Mj', code_challenge: challenge, code_challenge_method: 'S256' });
+    const code = (await logIn(url, stack.username, stack.password)).callbackUrl!.searchParams.get('code')!;
+    const res = await exchange(code, verifier);
+    expect(decodeJwt(res.body.id_token as string).payload.nonce).toBe('n-0S6_WzA2Mj');
+    const refreshed = await tokenRequest(stack.urls, { grant_type: 'refresh_token', refresh_token: res.body.refresh_token as string, client_id: client.client_id });
+    expect(decodeJwt(refreshed.body.id_token as string).payload.nonce).toBeUndefined();
+  });
+
   test('without resource there is no aud; without scope every allowed scope is granted; scopes the client lacks are dropped', async () => {
     const none = await login(undefined, undefined);
     const a = decodeJwt((await exchange(none.code, none.verifier)).body.access_token as string).payload;

@@ -26,6 +26,7 @@ interface AuthorizationRequest {
   readonly scopes: string[];
   readonly codeChallenge?: string;
   readonly resource?: string;
+  readonly nonce?: string;
 }
 
 type Checked = { ok: AuthorizationRequest } | { page: HttpResult } | { redirect: HttpResult };
@@ -51,7 +52,7 @@ async function check(query: URLSearchParams, deps: AuthorizeDeps): Promise<Check
 
   const state = single('state') ?? undefined;
   const fail = (error: string, description: string): Checked => ({ redirect: redirectTo(redirectUri, { error, error_description: description, state }) });
-  for (const name of ['response_type', 'scope', 'code_challenge', 'code_challenge_method', 'resource', 'state']) {
+  for (const name of ['response_type', 'scope', 'code_challenge', 'code_challenge_method', 'resource', 'state', 'nonce']) {
     if (query.getAll(name).length > 1) return fail('invalid_request', `${name} appears more than once.`);
   }
   if (query.get('response_type') !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported.');
@@ -74,7 +75,7 @@ async function check(query: URLSearchParams, deps: AuthorizeDeps): Promise<Check
   const requested = (query.get('scope') ?? '').split(' ').filter(Boolean);
   const scopes = requested.length ? requested.filter((s) => client.allowedScopes.includes(s)) : [...client.allowedScopes];
   if (scopes.length === 0) return fail('invalid_scope', 'None of the requested scopes is allowed for this client.');
-  return { ok: { client, redirectUri, state, scopes: [...new Set(scopes)], codeChallenge, resource } };
+  return { ok: { client, redirectUri, state, scopes: [...new Set(scopes)], codeChallenge, resource, nonce: query.get('nonce') ?? undefined } };
 }
 
 export async function authorize(event: HttpEvent, deps: AuthorizeDeps): Promise<HttpResult> {
@@ -102,6 +103,7 @@ export async function authorize(event: HttpEvent, deps: AuthorizeDeps): Promise<
     username: user.username,
     email: user.email,
     authTime: Math.floor((deps.now?.() ?? Date.now()) / 1000),
+    nonce: request.nonce,
   });
   return redirectTo(request.redirectUri, { code, state: request.state });
 }

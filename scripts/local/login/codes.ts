@@ -22,6 +22,8 @@ export interface CodeGrant {
   readonly email?: string;
   /** Epoch seconds of the login. */
   readonly authTime: number;
+  /** OIDC `nonce` of the authorization request, echoed in the ID token. */
+  readonly nonce?: string;
 }
 
 export class CodeStore {

@@ -44,7 +44,8 @@ function checkResource(form: URLSearchParams, resourceUrl: string): void {
 function issue(subject: TokenSubject, client: LoginClient, deps: TokenDeps): TokenResponse {
   const now = deps.now?.() ?? Date.now();
   const options = { issuer: deps.issuer, key: deps.key, accessTokenSeconds: client.accessTokenSeconds, idTokenSeconds: client.idTokenSeconds, now };
-  const refreshToken = deps.refreshTokens.issue({ ...subject, expiresAt: now + client.refreshTokenSeconds * 1000 });
+  const { clientId, scope, resource, sub, username, email, authTime, originJti } = subject;
+  const refreshToken = deps.refreshTokens.issue({ clientId, scope, resource, sub, username, email, authTime, originJti, expiresAt: now + client.refreshTokenSeconds * 1000 });
   return {
     access_token: mintAccessToken(subject, options),
     ...(hasOpenId(subject.scope) ? { id_token: mintIdToken(subject, options) } : {}),
@@ -67,8 +68,9 @@ function authorizationCode(form: URLSearchParams, client: LoginClient, deps: Tok
     throw invalidGrant('code_verifier sent, but the authorization request had no code_challenge.');
   }
   checkResource(form, deps.resourceUrl);
+  const { clientId, scope, sub, username, email, authTime, nonce } = grant;
   const resource = grant.resource ?? form.get('resource') ?? undefined;
-  return issue({ ...grant, resource, originJti: randomUUID() }, client, deps);
+  return issue({ clientId, scope, resource, sub, username, email, authTime, nonce, originJti: randomUUID() }, client, deps);
 }
 
 function refreshToken(form: URLSearchParams, client: LoginClient, deps: TokenDeps): TokenResponse {
@@ -86,7 +88,8 @@ function refreshToken(form: URLSearchParams, client: LoginClient, deps: TokenDep
   if (!scope.length) throw new OAuthError('invalid_scope', 400, 'The client is no longer allowed any of the granted scopes.');
   // Rotation: the presented token stops working now (OAuth 2.1 §4.3.1).
   deps.refreshTokens.revoke(token);
-  return issue({ ...grant, scope: scope.join(' ') }, client, deps);
+  const { clientId, resource, sub, username, email, authTime, originJti } = grant;
+  return issue({ clientId, scope: scope.join(' '), resource, sub, username, email, authTime, originJti }, client, deps);
 }
 
 export async function token(event: HttpEvent, deps: TokenDeps): Promise<HttpResult> {

@@ -17,6 +17,8 @@ export interface TokenSubject {
   readonly email?: string;
   readonly authTime: number;
   readonly originJti: string;
+  /** OIDC nonce, only on the ID token of the code exchange. */
+  readonly nonce?: string;
 }
 
 export interface MintOptions {
@@ -69,6 +71,7 @@ export function mintIdToken(subject: TokenSubject, options: MintOptions): string
     exp: iat + options.idTokenSeconds,
     iat,
     jti: randomUUID(),
+    ...(subject.nonce ? { nonce: subject.nonce } : {}),
     ...(scopes.includes('email') && subject.email ? { email: subject.email, email_verified: true } : {}),
   });
 }
