@@ -14,9 +14,10 @@
  * | confidential clients authenticate                  | RFC 6749 §2.3.1, §5.2 (invalid_client 401)          |
  * | Cognito-shaped tokens, JWKS with kid               | RFC 7519; RFC 7517; Cognito access token claims     |
  * | revocation                                         | RFC 7009 §2                                         |
+ * | client_credentials for confidential M2M clients    | RFC 6749 §4.4; MCP client-credentials extension     |
  */
 import { logIn } from './support/login-form';
-import { authorizationUrl, decodeJwt, loginForCode, pkce, publicClient, register, tokenRequest, type Registration } from './support/oauth';
+import { authorizationUrl, decodeJwt, loginForCode, mcpToolsList, pkce, publicClient, register, tokenRequest, type Registration } from './support/oauth';
 import { startTestStack } from './support/stack';
 
 jest.setTimeout(30_000);
@@ -187,6 +188,7 @@ describe('token endpoint: authorization_code', () => {
   });
 
   test('unsupported grant types are refused', async () => {
+    // (the password grant is not offered, as on Cognito's token endpoint)
     const res = await tokenRequest(stack.urls, { grant_type: 'password', username: stack.username, password: stack.password, client_id: client.client_id });
     expect(res.body.error).toBe('unsupported_grant_type');
   });
@@ -215,6 +217,22 @@ describe('confidential clients (RFC 6749 §2.3.1)', () => {
     expect(ok.status).toBe(200);
     const refreshed = await tokenRequest(stack.urls, { grant_type: 'refresh_token', refresh_token: ok.body.refresh_token as string, client_id: confidential.client_id, client_secret: confidential.client_secret });
     expect(refreshed.status).toBe(200);
+  });
+});
+
+describe('client credentials (RFC 6749 §4.4)', () => {
+  test('a confidential client registered for client_credentials gets a token the MCP server accepts; others may not use the grant', async () => {
+    const m2m = await register(stack.urls, { client_name: 'e2e machine client', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic', scope: read });
+    const basic = `Basic ${Buffer.from(`${m2m.client_id}:${m2m.client_secret}`).toString('base64')}`;
+    const res = await tokenRequest(stack.urls, { grant_type: 'client_credentials', resource: stack.urls.mcp }, { authorization: basic });
+    expect(res.status).toBe(200);
+    expect(res.body.refresh_token).toBeUndefined();
+    expect(decodeJwt(res.body.access_token as string).payload).toMatchObject({ sub: m2m.client_id, client_id: m2m.client_id, token_use: 'access', scope: read, aud: stack.urls.mcp });
+    expect((await mcpToolsList(stack.urls, res.body.access_token as string)).status).toBe(200);
+    const tooMuch = await tokenRequest(stack.urls, { grant_type: 'client_credentials', scope: write }, { authorization: basic });
+    expect(tooMuch.body.error).toBe('invalid_scope');
+    const publicOne = await tokenRequest(stack.urls, { grant_type: 'client_credentials', client_id: client.client_id });
+    expect(publicOne.body.error).toBe('unauthorized_client');
   });
 });
 

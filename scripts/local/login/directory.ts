@@ -18,6 +18,7 @@ export interface LoginClient {
   readonly callbackUrls: readonly string[];
   readonly allowedScopes: readonly string[];
   readonly allowsCodeFlow: boolean;
+  readonly allowsClientCredentials: boolean;
   readonly accessTokenSeconds: number;
   readonly idTokenSeconds: number;
   readonly refreshTokenSeconds: number;
@@ -62,6 +63,7 @@ export class CognitoDirectory {
         callbackUrls: c.CallbackURLs ?? [],
         allowedScopes: c.AllowedOAuthScopes ?? [],
         allowsCodeFlow: (c.AllowedOAuthFlows ?? []).includes('code') && c.AllowedOAuthFlowsUserPoolClient !== false,
+        allowsClientCredentials: (c.AllowedOAuthFlows ?? []).includes('client_credentials') && c.AllowedOAuthFlowsUserPoolClient !== false,
         accessTokenSeconds: seconds(c.AccessTokenValidity, units.AccessToken, 'hours', 3600),
         idTokenSeconds: seconds(c.IdTokenValidity, units.IdToken, 'hours', 3600),
         refreshTokenSeconds: seconds(c.RefreshTokenValidity, units.RefreshToken, 'days', 30 * 86400),

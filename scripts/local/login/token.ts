@@ -11,7 +11,7 @@ import type { CognitoDirectory, LoginClient } from './directory';
 import type { SigningKey } from './keys';
 import { verifyS256 } from './pkce';
 import type { RefreshTokenStore } from './refresh-tokens';
-import { hasOpenId, mintAccessToken, mintIdToken, type TokenResponse, type TokenSubject } from './tokens';
+import { hasOpenId, mintAccessToken, mintClientAccessToken, mintIdToken, type TokenResponse, type TokenSubject } from './tokens';
 
 export interface TokenDeps {
   readonly directory: CognitoDirectory;
@@ -92,14 +92,29 @@ function refreshToken(form: URLSearchParams, client: LoginClient, deps: TokenDep
   return issue({ clientId, scope: scope.join(' '), resource, sub, username, email, authTime, originJti }, client, deps);
 }
 
+/** RFC 6749 §4.4, as Cognito: confidential clients allowed the flow, custom (resource) scopes only. */
+function clientCredentials(form: URLSearchParams, client: LoginClient, deps: TokenDeps): TokenResponse {
+  if (!client.clientSecret || !client.allowsClientCredentials) throw new OAuthError('unauthorized_client', 400, 'The client may not use the client_credentials grant.');
+  checkResource(form, deps.resourceUrl);
+  const allowed = client.allowedScopes.filter((s) => s.includes('/'));
+  const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
+  if (requested.some((s) => !allowed.includes(s))) throw new OAuthError('invalid_scope', 400, 'A requested scope is not allowed for this client.');
+  const scope = requested.length ? requested : allowed;
+  if (!scope.length) throw new OAuthError('invalid_scope', 400, 'The client is allowed no resource scope.');
+  const options = { issuer: deps.issuer, key: deps.key, accessTokenSeconds: client.accessTokenSeconds, idTokenSeconds: client.idTokenSeconds, now: deps.now?.() };
+  const accessToken = mintClientAccessToken({ clientId: client.clientId, scope: scope.join(' '), resource: form.get('resource') ?? undefined }, options);
+  return { access_token: accessToken, token_type: 'Bearer', expires_in: client.accessTokenSeconds };
+}
+
 export async function token(event: HttpEvent, deps: TokenDeps): Promise<HttpResult> {
   const form = readForm(event);
   const client = await authenticateClient(event, form, deps.directory);
   const grantType = form.get('grant_type');
   if (grantType === 'authorization_code') return json(200, authorizationCode(form, client, deps), { pragma: 'no-cache' });
   if (grantType === 'refresh_token') return json(200, refreshToken(form, client, deps), { pragma: 'no-cache' });
+  if (grantType === 'client_credentials') return json(200, clientCredentials(form, client, deps), { pragma: 'no-cache' });
   if (!grantType) throw new OAuthError('invalid_request', 400, 'grant_type is required.');
-  throw new OAuthError('unsupported_grant_type', 400, 'Supported grant types: authorization_code, refresh_token.');
+  throw new OAuthError('unsupported_grant_type', 400, 'Supported grant types: authorization_code, refresh_token, client_credentials.');
 }
 
 /** RFC 7009: revokes a refresh token; an unknown token is not an error (§2.2). */

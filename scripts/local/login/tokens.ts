@@ -79,3 +79,23 @@ export function mintIdToken(subject: TokenSubject, options: MintOptions): string
 export function hasOpenId(scope: string): boolean {
   return scope.split(' ').includes('openid');
 }
+
+/**
+ * A client_credentials access token as Cognito mints it: the client is the subject, no user
+ * claims (`username`, `auth_time` of a login, `origin_jti`), no refresh or ID token.
+ */
+export function mintClientAccessToken(subject: { clientId: string; scope: string; resource?: string }, options: MintOptions): string {
+  const iat = Math.floor((options.now ?? Date.now()) / 1000);
+  return signJwt(options.key, {
+    sub: subject.clientId,
+    iss: options.issuer,
+    client_id: subject.clientId,
+    token_use: 'access',
+    scope: subject.scope,
+    ...(subject.resource ? { aud: subject.resource } : {}),
+    auth_time: iat,
+    exp: iat + options.accessTokenSeconds,
+    iat,
+    jti: randomUUID(),
+  });
+}
