@@ -39,6 +39,10 @@ const verify = createTokenVerifier({
   jwksCache: createJwksCache(),
 });
 
+// aws-jwt-verify's Lambda advice: fetch the JWKS during init. Not awaited (the module stays
+// loadable as CommonJS); verify() waits for this same fetch, and a failure here is retried there.
+verify.hydrate().catch(() => undefined);
+
 const endpoint = createMcpEndpoint({
   name: SERVER_NAME,
   version: SERVER_VERSION,

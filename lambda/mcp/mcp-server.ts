@@ -12,6 +12,7 @@ import {
   createMcpHandler,
   isLegacyRequest,
   McpServer,
+  PROTOCOL_VERSION_META_KEY,
   WebStandardStreamableHTTPServerTransport,
   type AuthInfo,
   type McpRequestContext,
@@ -96,6 +97,16 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
     }
   };
 
-  return async (request, body, authInfo) =>
-    (await isLegacyRequest(request, body)) ? legacy(request, body, authInfo) : modern.fetch(request, { authInfo, parsedBody: body });
+  return async (request, body, authInfo) => {
+    // A body with the 2026-07-28 envelope claim is modern by the SDK's own rule; skip its
+    // classification here (createMcpHandler classifies again) and ask it only about the rest.
+    const modernClaim = hasEnvelopeClaim(body);
+    if (!modernClaim && (await isLegacyRequest(request, body))) return legacy(request, body, authInfo);
+    return modern.fetch(request, { authInfo, parsedBody: body });
+  };
+}
+
+function hasEnvelopeClaim(body: unknown): boolean {
+  const meta = (body as { params?: { _meta?: Record<string, unknown> } } | null)?.params?._meta;
+  return typeof meta === 'object' && meta !== null && PROTOCOL_VERSION_META_KEY in meta;
 }

@@ -25,7 +25,10 @@ export class TokenRejectedError extends Error {}
 /** Verification could not run (JWKS or registrations table unreachable): answer 503, not 401. */
 export class VerificationUnavailableError extends Error {}
 
-export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
+export type TokenVerifier = ((token: string) => Promise<VerifiedToken>) & {
+  /** Fetches the JWKS now (cold start), so the first request does not wait for it. */
+  hydrate(): Promise<void>;
+};
 
 export interface TokenVerifierOptions {
   /** Cognito user pool id; used when `issuer` is not set. */
@@ -70,7 +73,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         { jwksCache: options.jwksCache },
       );
 
-  return async (token) => {
+  const verify = async (token: string): Promise<VerifiedToken> => {
     let payload: JwtPayload;
     try {
       payload = await verifier.verify(token);
@@ -99,6 +102,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       expiresAt: payload.exp as number,
     };
   };
+  return Object.assign(verify, { hydrate: () => verifier.hydrate() });
 }
 
 function requiredPool(userPoolId: string | undefined): string {
