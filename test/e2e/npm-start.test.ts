@@ -165,7 +165,10 @@ test('Ctrl-C while starting stops cleanly', async () => {
   try {
     const started = npmStart({ PORT: String(await freePort()), MCP_LOCAL_STATE_DIR: dir }, [join(ROOT, 'node_modules/.bin/tsx'), 'scripts/local/start.ts']);
     await waitFor(started, /Starting the local stack/);
-    expect(await interrupt(started)).toBe(0);
+    // start.ts stops and exits 0, unless its event loop is busy loading modules: then tsx, which
+    // waits only ~60 ms for its child to acknowledge a signal, kills it and exits 130 itself.
+    // Either way nothing may be left running.
+    expect([0, 130]).toContain(await interrupt(started));
     expect(await groupGone(started.child.pid!)).toBe(true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
