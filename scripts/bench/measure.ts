@@ -12,10 +12,19 @@ export interface BundleSize {
   readonly gzipBytes: number;
 }
 
-/** esbuild, minified, everything bundled (no externals), CommonJS for Node 22. */
+/** Lets bundled CommonJS dependencies `require` Node built-ins from an ESM bundle (as the CDK stacks do). */
+const ESM_REQUIRE_BANNER = "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);";
+
+/**
+ * esbuild, minified, everything bundled (no externals, AWS SDK included), ESM for Node 22 with
+ * `module` main fields: the settings the CDK stacks deploy the handlers with.
+ */
 export async function bundle(entry: string, outDir: string, name: string): Promise<BundleSize> {
-  const file = join(outDir, `${name}.cjs`);
-  await build({ entryPoints: [entry], outfile: file, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs', logLevel: 'error', legalComments: 'none' });
+  const file = join(outDir, `${name}.mjs`);
+  await build({
+    entryPoints: [entry], outfile: file, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'esm',
+    mainFields: ['module', 'main'], banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'error', legalComments: 'none',
+  });
   const code = readFileSync(file);
   return { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
 }

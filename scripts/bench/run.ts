@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { HttpEvent, HttpResult } from '../../lambda/shared/http';
 import { bundle, coldStart, hasTaskset, median, throughput, type HttpCall } from './measure';
 import { rs256PerSecond, startIssuer } from './tokens';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
     };
 
-    process.stdout.write(`Bundling (esbuild, minified, no externals) into ${out}\n`);
+    process.stdout.write(`Bundling (esbuild, minified, ESM, no externals: as the CDK stacks deploy) into ${out}\n`);
     const lambdaBundle = await bundle(join(root, 'lambda/mcp/handler.ts'), out, 'mcp-handler');
     const handlerServer = await bundle(join(root, 'scripts/bench/handler-server.ts'), out, 'handler-server');
     const baselineServer = await bundle(join(root, 'scripts/bench/baseline-server.ts'), out, 'baseline-server');
@@ -85,8 +86,7 @@ async function main(): Promise<void> {
     process.stdout.write('In-process: raw RS256 verifications and handler calls\n');
     const rs256 = rs256PerSecond(token, issuer.publicKey);
     Object.assign(process.env, env);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { handler } = require(lambdaBundle.file) as { handler: (event: HttpEvent) => Promise<HttpResult> };
+    const { handler } = (await import(pathToFileURL(lambdaBundle.file).href)) as { handler: (event: HttpEvent) => Promise<HttpResult> };
     const inProcess = await handlerCallsPerSecond(handler, modernList);
 
     const cold = { handler: median(coldHandler), baseline: median(coldBaseline) };
