@@ -127,6 +127,18 @@ describe('step-up authorization (MCP §Scope Challenge Handling)', () => {
   });
 });
 
+describe('registered scope versus what the MCP server challenges for', () => {
+  // Known gap, reported: a client registering with only OIDC scopes (some do: DESIGN.md "What real
+  // clients do") is registered without any MCP scope, so it can never get a token for /mcp.
+  // When the bridge registers the resource scopes anyway, this starts passing: make it a plain test.
+  test.failing('a client registered with scope "openid email profile" can log in for the MCP read scope', async () => {
+    const registered = await register(stack.urls, { ...publicClient(stack.urls, 'http://127.0.0.1:8765/callback'), scope: 'openid email profile' });
+    const provider = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: registered.client_id });
+    const connected = await connect(stack.urls.mcp, provider, v2);
+    await connected.close();
+  });
+});
+
 describe('per-user data', () => {
   test('two users cannot see each other\'s notes', async () => {
     await stack.createUser('bob@example.com', 'Passw0rd!bob');
