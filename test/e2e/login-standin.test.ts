@@ -9,6 +9,7 @@
  * | PKCE required for public clients, S256 only        | OAuth 2.1 §4.1.1, §7.5.1; RFC 7636 §4.2, §4.6; MCP §Authorization Code Protection |
  * | resource → aud; unknown resource → invalid_target  | RFC 8707 §2; MCP §Token Audience Binding            |
  * | state echoed, no iss                               | RFC 6749 §4.1.2; RFC 9207 §3 (not advertised)       |
+ * | login session (cookie), prompt=login               | Cognito managed login session; OIDC Core §3.1.2.1   |
  * | code single-use, bound to client and redirect URI  | RFC 6749 §4.1.3, §10.5; OAuth 2.1 §4.1.3            |
  * | scope = requested ∩ allowed                        | RFC 6749 §3.3                                       |
  * | confidential clients authenticate                  | RFC 6749 §2.3.1, §5.2 (invalid_client 401)          |
@@ -96,6 +97,31 @@ describe('authorization endpoint: what is shown, what is redirected', () => {
     expect(result.callbackUrl?.searchParams.get('code')).toBeTruthy();
     expect(result.callbackUrl?.searchParams.get('state')).toBe('xyz 1/2');
     expect(result.callbackUrl?.searchParams.has('iss')).toBe(false);
+  });
+});
+
+describe('login session (as Cognito\'s managed login cookie)', () => {
+  test('after a login the same browser is not asked again, unless prompt=login', async () => {
+    const first = authorize({});
+    const page = await fetch(first);
+    const action = new URL(/action="([^"]*)"/.exec(await page.text())![1].replace(/&amp;/g, '&'), first);
+    const posted = await fetch(action, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: stack.username, password: stack.password }).toString() });
+    expect(posted.status).toBe(302);
+    const cookie = posted.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    const session = cookie.split(';')[0];
+
+    const again = await fetch(authorize({ state: 's2', scope: write }), { redirect: 'manual', headers: { cookie: session } });
+    expect(again.status).toBe(302);
+    const location = new URL(again.headers.get('location')!);
+    expect(location.searchParams.get('code')).toBeTruthy();
+    expect(location.searchParams.get('state')).toBe('s2');
+
+    const forced = await fetch(authorize({ prompt: 'login' }), { redirect: 'manual', headers: { cookie: session } });
+    expect(forced.status).toBe(200);
+    const unknown = await fetch(authorize({}), { redirect: 'manual', headers: { cookie: 'mcp_local_session=forged' } });
+    expect(unknown.status).toBe(200);
   });
 });
 

@@ -6,13 +6,15 @@
 import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
 import { bodyText, method } from '../../../lambda/shared/http';
 import type { CodeStore } from './codes';
-import type { CognitoDirectory, LoginClient } from './directory';
+import type { CognitoDirectory, LoginClient, LoginUser } from './directory';
 import { errorPage, loginPage } from './page';
 import { isValidChallenge } from './pkce';
+import type { SessionStore } from './sessions';
 
 export interface AuthorizeDeps {
   readonly directory: CognitoDirectory;
   readonly codes: CodeStore;
+  readonly sessions: SessionStore;
   /** The MCP server's canonical URL: the only `resource` this authorization server knows. */
   readonly resourceUrl: string;
   readonly now?: () => number;
@@ -27,6 +29,8 @@ interface AuthorizationRequest {
   readonly codeChallenge?: string;
   readonly resource?: string;
   readonly nonce?: string;
+  /** `prompt=login`: show the form even within a session (OIDC Core §3.1.2.1). */
+  readonly forceLogin: boolean;
 }
 
 type Checked = { ok: AuthorizationRequest } | { page: HttpResult } | { redirect: HttpResult };
@@ -52,7 +56,7 @@ async function check(query: URLSearchParams, deps: AuthorizeDeps): Promise<Check
 
   const state = single('state') ?? undefined;
   const fail = (error: string, description: string): Checked => ({ redirect: redirectTo(redirectUri, { error, error_description: description, state }) });
-  for (const name of ['response_type', 'scope', 'code_challenge', 'code_challenge_method', 'resource', 'state', 'nonce']) {
+  for (const name of ['response_type', 'scope', 'code_challenge', 'code_challenge_method', 'resource', 'state', 'nonce', 'prompt']) {
     if (query.getAll(name).length > 1) return fail('invalid_request', `${name} appears more than once.`);
   }
   if (query.get('response_type') !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported.');
@@ -75,7 +79,7 @@ async function check(query: URLSearchParams, deps: AuthorizeDeps): Promise<Check
   const requested = (query.get('scope') ?? '').split(' ').filter(Boolean);
   const scopes = requested.length ? requested.filter((s) => client.allowedScopes.includes(s)) : [...client.allowedScopes];
   if (scopes.length === 0) return fail('invalid_scope', 'None of the requested scopes is allowed for this client.');
-  return { ok: { client, redirectUri, state, scopes: [...new Set(scopes)], codeChallenge, resource, nonce: query.get('nonce') ?? undefined } };
+  return { ok: { client, redirectUri, state, scopes: [...new Set(scopes)], codeChallenge, resource, nonce: query.get('nonce') ?? undefined, forceLogin: query.get('prompt') === 'login' } };
 }
 
 export async function authorize(event: HttpEvent, deps: AuthorizeDeps): Promise<HttpResult> {
@@ -87,12 +91,22 @@ export async function authorize(event: HttpEvent, deps: AuthorizeDeps): Promise<
   if ('redirect' in checked) return checked.redirect;
   const request = checked.ok;
   const action = `${event.rawPath}?${event.rawQueryString ?? ''}`;
-  if (verb === 'GET') return loginPage({ action, clientId: request.client.clientId, scopes: request.scopes });
+  if (verb === 'GET') {
+    // Within a managed-login session the user is not asked again (Cognito's session cookie).
+    const session = request.forceLogin ? undefined : deps.sessions.find(event.cookies);
+    if (session) return issueCode(request, session.user, session.authTime, deps);
+    return loginPage({ action, clientId: request.client.clientId, scopes: request.scopes });
+  }
 
   const form = new URLSearchParams(bodyText(event));
   const user = await deps.directory.checkPassword(form.get('username')?.trim() ?? '', form.get('password') ?? '');
   if (!user) return loginPage({ action, clientId: request.client.clientId, scopes: request.scopes, error: 'Incorrect username or password.' });
+  const authTime = Math.floor((deps.now?.() ?? Date.now()) / 1000);
+  const result = issueCode(request, user, authTime, deps);
+  return { ...result, cookies: [deps.sessions.start(user, authTime)] };
+}
 
+function issueCode(request: AuthorizationRequest, user: LoginUser, authTime: number, deps: AuthorizeDeps): HttpResult {
   const code = deps.codes.issue({
     clientId: request.client.clientId,
     redirectUri: request.redirectUri,
@@ -102,7 +116,7 @@ export async function authorize(event: HttpEvent, deps: AuthorizeDeps): Promise<
     sub: user.sub,
     username: user.username,
     email: user.email,
-    authTime: Math.floor((deps.now?.() ?? Date.now()) / 1000),
+    authTime,
     nonce: request.nonce,
   });
   return redirectTo(request.redirectUri, { code, state: request.state });

@@ -13,6 +13,7 @@ import { CodeStore } from './codes';
 import { CognitoDirectory } from './directory';
 import { loadOrCreateSigningKey } from './keys';
 import { RefreshTokenStore } from './refresh-tokens';
+import { SessionStore } from './sessions';
 import { revoke, token, type TokenDeps } from './token';
 import { userInfo } from './userinfo';
 
@@ -43,12 +44,13 @@ export function createLoginHandler(options: LoginOptions): (event: HttpEvent) =>
     resourceUrl: options.resourceUrl,
   };
   const jwks = { keys: [key.jwk] };
+  const sessions = new SessionStore();
 
   return async (event) => {
     try {
       switch (event.rawPath) {
         case '/oauth2/authorize':
-          return await authorize(event, { ...deps, resourceUrl: options.resourceUrl });
+          return await authorize(event, { ...deps, sessions });
         case '/oauth2/token':
           return await token(event, deps);
         case '/oauth2/revoke':
