@@ -1,8 +1,9 @@
 /**
- * A minimal DynamoDB client: the JSON API over `fetch`, signed with SigV4. Items use DynamoDB's
+ * A minimal DynamoDB client: the JSON API over node:https (keep-alive), signed with SigV4. Items use DynamoDB's
  * attribute-value JSON (`{ S: "..." }`), exactly as the API does. Only what the handlers call.
  * Errors surface as `DynamoDbError` with the service's error type (`ConditionalCheckFailedException`...).
  */
+import { httpRequest } from './http-request';
 import { signRequest, type AwsCredentials } from './sigv4';
 
 export type AttributeValue = { S: string } | { N: string } | { BOOL: boolean } | { NULL: true } | { M: Item } | { L: AttributeValue[] } | { SS: string[] };
@@ -61,10 +62,9 @@ export function createDynamoDbLite(options: DynamoDbLiteOptions): DynamoDbLite {
           headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${operation}` },
           body,
         });
-        delete headers.host; // fetch sets it
-        const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(DYNAMODB_TIMEOUT_MS) });
-        const text = await response.text();
-        if (response.ok) return (text ? JSON.parse(text) : {}) as T;
+        const response = await httpRequest(url, { method: 'POST', headers, body, timeoutMs: DYNAMODB_TIMEOUT_MS });
+        const text = response.body.toString('utf8');
+        if (response.status >= 200 && response.status < 300) return (text ? JSON.parse(text) : {}) as T;
         const parsed = (text ? JSON.parse(text) : {}) as { __type?: string; message?: string; Message?: string };
         const type = (parsed.__type ?? '').split('#').pop() ?? '';
         const error = new DynamoDbError(type, parsed.message ?? parsed.Message ?? `DynamoDB answered ${response.status}`, response.status);
