@@ -35,7 +35,13 @@ export class CliOAuthProvider implements OAuthClientProvider {
     private readonly port: number,
     private readonly mode: LoginMode,
     private readonly fixedClientId?: string,
-  ) {}
+  ) {
+    // A pre-registered client is stored like a registered one, so the SDK's issuer stamp round-trips.
+    if (fixedClientId && store.state.client?.client_id !== fixedClientId) {
+      store.state.client = { client_id: fixedClientId };
+      store.state.tokens = undefined;
+    }
+  }
 
   get redirectUrl(): string {
     return `http://127.0.0.1:${this.port}/callback`;
@@ -59,12 +65,10 @@ export class CliOAuthProvider implements OAuthClientProvider {
   }
 
   clientInformation(): StoredOAuthClientInformation | undefined {
-    if (this.fixedClientId) return { client_id: this.fixedClientId };
     return this.store.state.client;
   }
 
   saveClientInformation(info: StoredOAuthClientInformation): void {
-    if (this.fixedClientId) return;
     // Keep what the SDK drops (registration_access_token, registration_client_uri) for logout.
     this.store.state.client = { ...this.store.state.client, ...info };
     this.store.save();
@@ -123,7 +127,7 @@ export class CliOAuthProvider implements OAuthClientProvider {
 
   invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): void {
     if (scope === 'all' || scope === 'tokens') this.store.state.tokens = undefined;
-    if ((scope === 'all' || scope === 'client') && !this.fixedClientId) this.store.state.client = undefined;
+    if (scope === 'all' || scope === 'client') this.store.state.client = this.fixedClientId ? { client_id: this.fixedClientId } : undefined;
     if (scope === 'all' || scope === 'discovery') this.discovery = undefined;
     if (scope === 'all' || scope === 'verifier') this.verifier = '';
     this.store.save();

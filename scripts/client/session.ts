@@ -34,9 +34,15 @@ async function freeLoopbackPort(): Promise<number> {
  * registered scope (Cognito does) could then never grant a step-up.
  */
 async function registerOnce(store: StateStore, provider: CliOAuthProvider, options: SessionOptions): Promise<void> {
-  if (options.clientId || store.state.client) return;
+  if (store.state.client?.issuer) return;
   options.say(`Discovering the authorization server of ${options.serverUrl}...`);
   const info = await discoverOAuthServerInfo(options.serverUrl);
+  if (store.state.client) {
+    // A pre-registered client (--client-id): record which authorization server it belongs to.
+    store.state.client = { ...store.state.client, issuer: info.authorizationServerMetadata?.issuer ?? info.authorizationServerUrl };
+    store.save();
+    return;
+  }
   const scope = info.resourceMetadata?.scopes_supported?.join(' ');
   options.say(`Registering this client with ${info.authorizationServerUrl}...`);
   // The SDK's parsed result drops registration_access_token and registration_client_uri (RFC 7592 §3); keep the raw answer for logout.
