@@ -24,6 +24,7 @@ import type { LambdaHandler } from './lambda-http';
 import { createLoginHandler } from './login';
 import { createRouter, withCors, type Handlers } from './router';
 import { LOCAL_AWS, LOCAL_STATE_DIR, startCognitoLocal, startDynalite, type RunningService } from './services';
+import { lockStateDir } from './state-lock';
 import { createNotesTable, createRegistrationsTable } from './tables';
 
 export interface LocalStackOptions {
@@ -42,6 +43,8 @@ export interface LocalStackOptions {
   readonly allowedOrigins?: string;
   /** Receives one line per request; `false` for silence. @default stdout */
   readonly log?: ((line: string) => void) | false;
+  /** Aborts a start in progress (Ctrl-C while starting): nothing more is started, what was is stopped. */
+  readonly signal?: AbortSignal;
 }
 
 export interface LocalStack {
@@ -61,11 +64,26 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+/** A start aborted through `signal`. */
+export class StartAbortedError extends Error {
+  constructor() {
+    super('The start was interrupted.');
+  }
+}
+
 /** The port is taken: start.ts turns this into a one-sentence message. */
 export class PortInUseError extends Error {
   constructor(readonly port: number) {
     super(`Port ${port} is already in use.`);
   }
+}
+
+/** Stop functions of stacks started or starting in this process, for `stopAll` on a crash. */
+const running = new Set<() => Promise<void>>();
+
+/** Stops every stack of this process, also one still starting (an uncaught error must not orphan cognito-local). */
+export async function stopAll(): Promise<void> {
+  await Promise.allSettled([...running].map((stop) => stop()));
 }
 
 /** Handlers read their config at import; they can be loaded once per process, for one environment. */
@@ -133,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const started: RunningService[] = [];
   const clients: Array<{ destroy(): void }> = [];
+  let unlock: (() => void) | undefined;
   const stop = async () => {
     await new Promise<void>((ok) => {
       server.close(() => ok());
@@ -140,13 +159,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     for (const client of clients.splice(0)) client.destroy();
     for (const service of started.splice(0).reverse()) await service.stop();
+    unlock?.();
+    unlock = undefined;
+    running.delete(stop);
+  };
+  running.add(stop);
+  const checkAborted = () => {
+    if (options.signal?.aborted) throw new StartAbortedError();
   };
 
   try {
+    unlock = lockStateDir(stateDir);
+    checkAborted();
     const dynamo = await startDynalite({ path: join(stateDir, 'dynamodb') });
     started.push(dynamo);
+    checkAborted();
     const cognitoLocal = await startCognitoLocal({ dataDir: join(stateDir, 'cognito') });
     started.push(cognitoLocal);
+    checkAborted();
 
     const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
     const cognito = new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint: cognitoLocal.endpoint });
@@ -154,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await createRegistrationsTable(ddb, TABLES.registrations);
     await createNotesTable(ddb, TABLES.notes);
     const ids = await bootstrapCognito(cognito, { stateDir, scopes: allowedScopes(urls), username, password });
+    checkAborted();
 
     const env = handlerEnv(urls, ids, { dynamodb: dynamo.endpoint, cognito: cognitoLocal.endpoint }, {
       clientCheckTtlSeconds: options.clientCheckTtlSeconds ?? DEFAULT_CLIENT_CHECK_TTL_SECONDS,

@@ -35,18 +35,28 @@ function parsePort(value: string | undefined): number {
 
 async function main(): Promise<void> {
   checkDependencies();
+  // A crash in a stand-in (e.g. dynalite) is one sentence, not a stack trace, and stops what runs.
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(`The local stack stopped on an unexpected error: ${err.message}\n`);
+    const stopAll = (require('./stack') as typeof import('./stack')).stopAll; // eslint-disable-line @typescript-eslint/no-require-imports
+    void Promise.race([stopAll(), new Promise((ok) => setTimeout(ok, 5000))]).finally(() => process.exit(1));
+  });
   const port = parsePort(process.env.PORT);
   // Loaded only now, after the dependency check (require: this file runs as CommonJS under tsx).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { startLocalStack, PortInUseError } = require('./stack') as typeof import('./stack');
+  const { startLocalStack, PortInUseError, StartAbortedError } = require('./stack') as typeof import('./stack');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { StateInUseError } = require('./state-lock') as typeof import('./state-lock');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { connectionHelp } = require('./help') as typeof import('./help');
   // Signals are handled from the start: Ctrl-C while starting stops what has started so far.
   let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
   let stopRequested = false;
+  const aborter = new AbortController();
   const shutdown = (signal: string) => {
     if (stopRequested) return;
     stopRequested = true;
+    aborter.abort();
     process.stdout.write(`\n${signal} received, stopping the local stack...\n`);
     if (!stack) return; // startup finishes first, then stops (below)
     stack.stop().then(
@@ -65,10 +75,12 @@ async function main(): Promise<void> {
       username: process.env.MCP_LOCAL_USERNAME || undefined,
       password: process.env.MCP_LOCAL_PASSWORD || undefined,
       logLevel: process.env.LOG_LEVEL || undefined,
+      signal: aborter.signal,
     });
   } catch (err) {
     // Interrupted while starting (a terminal's Ctrl-C also stops cognito-local): startLocalStack cleaned up.
-    if (stopRequested) process.exit(0);
+    if (stopRequested || err instanceof StartAbortedError) process.exit(0);
+    if (err instanceof StateInUseError) fail(`Another local stack (pid ${err.pid}) is using ${err.stateDir}: stop it first, or give this one its own state with MCP_LOCAL_STATE_DIR.`);
     if (err instanceof PortInUseError) fail(`Port ${port} is already in use: stop whatever uses it, or start on another port with PORT=${port + 1} npm start.`);
     fail(`The local stack could not start: ${(err as Error).message}`);
   }

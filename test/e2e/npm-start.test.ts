@@ -127,6 +127,11 @@ test('npm start: ready line; Ctrl-C stops every process and start.ts exits 0; a 
     const code3 = await third.exited;
     expect(code3).not.toBe(0);
     expect(third.output()).toMatch(new RegExp(`Port ${port} is already in use`));
+
+    // Another port but the same state dir: refused too (two dynalites on one LevelDB folder crash).
+    const fourth = npmStart({ ...env, PORT: String(await freePort()) });
+    expect(await fourth.exited).not.toBe(0);
+    expect(fourth.output()).toContain(`is using ${stateDir}: stop it first`);
   } finally {
     expect(await interrupt(second)).toBe(0);
     expect(await groupGone(second.child.pid!)).toBe(true);
