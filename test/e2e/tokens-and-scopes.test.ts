@@ -81,7 +81,7 @@ describe('step-up authorization (MCP §Scope Challenge Handling)', () => {
   test('SDK v2 (2026-07-28): notes_add with a read token gets 403 insufficient_scope, the SDK re-authorizes for write by itself', async () => {
     // Registered for read and write; the SDK first asks only for what the 401 challenge names (read).
     const client = await register(stack.urls, publicClient(stack.urls, 'http://127.0.0.1:8765/callback'));
-    const provider = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: client.client_id });
+    const provider = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: client.client_id, issuer: stack.urls.base });
     const connected = await connect(stack.urls.mcp, provider, v2);
     try {
       expect(provider.authorizationUrls[0].searchParams.get('scope')?.split(' ')).not.toContain(write);
@@ -98,7 +98,7 @@ describe('step-up authorization (MCP §Scope Challenge Handling)', () => {
 
   test('SDK v1 (2025-11-25): on 403 it only refreshes (which cannot widen scope); the app re-authorizes for write explicitly', async () => {
     const client = await register(stack.urls, publicClient(stack.urls, 'http://127.0.0.1:8765/callback'));
-    const provider = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: client.client_id });
+    const provider = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: client.client_id, issuer: stack.urls.base });
     const connected = await connect(stack.urls.mcp, provider, { sdk: 'v1' });
     try {
       await expect(connected.callTool('notes_add', { text: 'not yet' })).rejects.toThrow(/403/);
@@ -133,7 +133,7 @@ describe('registered scope versus what the MCP server challenges for', () => {
   // When the bridge registers the resource scopes anyway, this starts passing: make it a plain test.
   test.failing('a client registered with scope "openid email profile" can log in for the MCP read scope', async () => {
     const registered = await register(stack.urls, { ...publicClient(stack.urls, 'http://127.0.0.1:8765/callback'), scope: 'openid email profile' });
-    const provider = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: registered.client_id });
+    const provider = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: registered.client_id, issuer: stack.urls.base });
     const connected = await connect(stack.urls.mcp, provider, v2);
     await connected.close();
   });
@@ -143,8 +143,8 @@ describe('per-user data', () => {
   test('two users cannot see each other\'s notes', async () => {
     await stack.createUser('bob@example.com', 'Passw0rd!bob');
     const registered = await register(stack.urls, publicClient(stack.urls, 'http://127.0.0.1:8765/callback'));
-    const alice = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: registered.client_id });
-    const bob = new FormLoginProvider({ username: 'bob@example.com', password: 'Passw0rd!bob', clientId: registered.client_id });
+    const alice = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: registered.client_id, issuer: stack.urls.base });
+    const bob = new FormLoginProvider({ username: 'bob@example.com', password: 'Passw0rd!bob', clientId: registered.client_id, issuer: stack.urls.base });
     const a = await connect(stack.urls.mcp, alice, v2);
     const b = await connect(stack.urls.mcp, bob, v2);
     try {
@@ -169,7 +169,7 @@ describe('client lifecycle (RFC 7592)', () => {
     // Registered over the wire: the SDK keeps no registration_access_token (its stored client information drops it).
     const info = await register(stack.urls, publicClient(stack.urls, 'http://127.0.0.1:8765/callback'));
     expect(info.registration_client_uri).toBe(`${stack.urls.register}/${info.client_id}`);
-    const provider = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: info.client_id });
+    const provider = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: info.client_id, issuer: stack.urls.base });
     const client = await connect(stack.urls.mcp, provider, v2);
     await client.close();
     const tokens = provider.tokens()!;
@@ -196,7 +196,7 @@ describe('client lifecycle (RFC 7592)', () => {
 describe('static client (pre-registered, no DCR)', () => {
   test('logs in and calls tools with the stack\'s static client id', async () => {
     const requests: string[] = [];
-    const provider = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: stack.staticClientId, redirectUrl: stack.staticClientCallbacks[0] });
+    const provider = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: stack.staticClientId, issuer: stack.urls.base, redirectUrl: stack.staticClientCallbacks[0] });
     const client = await connect(stack.urls.mcp, provider, v2, recordingFetch(requests));
     try {
       expect(requests.some((r) => r.startsWith('POST /register'))).toBe(false);

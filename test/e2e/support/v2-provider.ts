@@ -14,6 +14,8 @@ export interface ProviderOptions {
   readonly scope?: string;
   /** Use an already registered client instead of dynamic registration. */
   readonly clientId?: string;
+  /** Issuer the pre-registered client belongs to (the SDK stamps stored credentials with it, SEP-2352). */
+  readonly issuer?: string;
 }
 
 export class FormLoginProvider implements OAuthClientProvider {
@@ -30,7 +32,7 @@ export class FormLoginProvider implements OAuthClientProvider {
   readonly savedTokens: StoredOAuthTokens[] = [];
 
   constructor(private readonly options: ProviderOptions) {
-    if (options.clientId) this.client = { client_id: options.clientId };
+    if (options.clientId) this.client = { client_id: options.clientId, ...(options.issuer ? { issuer: options.issuer } : {}) };
   }
 
   get redirectUrl(): string {
@@ -99,6 +101,6 @@ export class FormLoginProvider implements OAuthClientProvider {
   invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): void {
     if (scope === 'all' || scope === 'tokens') this.stored = undefined;
     if (scope === 'all' || scope === 'discovery') this.discovery = undefined;
-    if (scope === 'all' || scope === 'client') this.client = this.options.clientId ? { client_id: this.options.clientId } : undefined;
+    if (scope === 'all' || scope === 'client') this.client = this.options.clientId ? { client_id: this.options.clientId, issuer: this.options.issuer } : undefined;
   }
 }
