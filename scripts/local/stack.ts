@@ -132,7 +132,7 @@ async function probe(urls: LocalUrls): Promise<string[]> {
         }),
     ),
   );
-  return checks.filter((_, i) => statuses[i] >= 500).map(([verb, url], i) => `${verb} ${new URL(url).pathname} answered ${statuses[i]}`);
+  return checks.flatMap(([verb, url], i) => (statuses[i] >= 500 ? [`${verb} ${new URL(url).pathname} answered ${statuses[i]}`] : []));
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
