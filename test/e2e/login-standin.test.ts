@@ -100,6 +100,24 @@ describe('authorization endpoint: what is shown, what is redirected', () => {
   });
 });
 
+describe('the login accepts exactly what the DCR bridge registered (RFC 7592 §2.2)', () => {
+  test('after PUT changes the redirect URIs, the new one logs in and the old one is an error page', async () => {
+    const registered = await register(stack.urls, publicClient(stack.urls, 'http://127.0.0.1:43301/callback'));
+    // RFC 7592 §2.2: the PUT body is the full metadata, with client_id, without the server-managed fields.
+    const { client_id: id, registration_access_token: token, registration_client_uri: uri, client_id_issued_at: _issued, ...metadata } = registered;
+    const put = await fetch(uri!, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...metadata, client_id: id, redirect_uris: ['http://127.0.0.1:43302/callback'] }),
+    });
+    expect(put.status).toBe(200);
+    const old = await fetch(authorizationUrl(stack.urls, { response_type: 'code', client_id: id, redirect_uri: 'http://127.0.0.1:43301/callback', code_challenge: pkce().challenge, code_challenge_method: 'S256' }), { redirect: 'manual' });
+    expect(old.status).toBe(400);
+    const login = await loginForCode(stack.urls, { clientId: id, redirectUri: 'http://127.0.0.1:43302/callback', username: stack.username, password: stack.password, scope: read });
+    expect(login.code).toBeTruthy();
+  });
+});
+
 describe('login session (as Cognito\'s managed login cookie)', () => {
   test('after a login the same browser is not asked again, unless prompt=login', async () => {
     const first = authorize({});
