@@ -13,7 +13,6 @@ import {
   isLegacyRequest,
   McpServer,
   PROTOCOL_VERSION_META_KEY,
-  SUPPORTED_PROTOCOL_VERSIONS,
   WebStandardStreamableHTTPServerTransport,
   type AuthInfo,
   type McpRequestContext,
@@ -103,32 +102,8 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
     // classification here (createMcpHandler classifies again) and ask it only about the rest.
     const modernClaim = hasEnvelopeClaim(body);
     if (!modernClaim && (await isLegacyRequest(request, body))) return legacy(request, body, authInfo);
-    const response = await modern.fetch(request, { authInfo, parsedBody: body });
-    return response.status === 400 ? listEveryServedVersion(response) : response;
+    return modern.fetch(request, { authInfo, parsedBody: body });
   };
-}
-
-/** The 2026-07-28 revision this endpoint serves beside the 2025-era ones the legacy path answers. */
-const MODERN_VERSIONS = ['2026-07-28'] as const;
-const UNSUPPORTED_PROTOCOL_VERSION = -32022;
-
-/**
- * The SDK's -32022 lists only the modern revisions it serves; this endpoint also answers every
- * 2025-era revision, and a client picks its fallback from `data.supported`, so name them all.
- */
-async function listEveryServedVersion(response: Response): Promise<Response> {
-  const text = await response.text();
-  let body: { error?: { code?: number; data?: { supported?: unknown } } };
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return new Response(text, response);
-  }
-  if (body.error?.code !== UNSUPPORTED_PROTOCOL_VERSION || !Array.isArray(body.error.data?.supported)) return new Response(text, response);
-  body.error.data.supported = [...new Set([...MODERN_VERSIONS, ...(body.error.data.supported as string[]), ...SUPPORTED_PROTOCOL_VERSIONS])];
-  const headers = new Headers(response.headers);
-  headers.delete('content-length');
-  return new Response(JSON.stringify(body), { status: response.status, headers });
 }
 
 function hasEnvelopeClaim(body: unknown): boolean {

@@ -102,8 +102,6 @@ describe('rejected', () => {
     const body = parse(result);
     expect(body).toMatchObject({ id: 43, error: { code: -32022 } });
     expect(body.error.data.supported).toContain('2026-07-28');
-    // The same endpoint serves the 2025-era revisions, so a client can fall back to them.
-    expect(body.error.data.supported).toEqual(expect.arrayContaining(['2025-11-25', '2025-06-18']));
   });
 
   test('unknown method → -32601 with the id', async () => {
