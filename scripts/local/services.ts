@@ -76,7 +76,10 @@ export async function startCognitoLocal(options: { port?: number; dataDir: strin
   const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`cognito-local exited with code ${child.exitCode}: ${output}`);
+    // A child killed by a signal keeps exitCode null and sets signalCode instead.
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`cognito-local exited (${child.exitCode ?? child.signalCode}): ${output}`);
+    }
     if (await answers(port)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -87,10 +90,10 @@ export async function startCognitoLocal(options: { port?: number; dataDir: strin
   return {
     endpoint,
     stop: async () => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((ok) => setTimeout(ok, 3000).unref())]);
-        if (child.exitCode === null) child.kill('SIGKILL');
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
       child.stdout?.destroy();
       child.stderr?.destroy();
