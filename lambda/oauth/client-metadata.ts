@@ -41,6 +41,8 @@ export interface ClientMetadata {
 export interface MetadataPolicy {
   readonly allowedScopes: readonly string[];
   readonly defaultScopes: readonly string[];
+  /** The MCP resource's own scopes, registered for every client (see `scopes`). */
+  readonly resourceScopes: readonly string[];
   readonly maxRedirectUris: number;
 }
 
@@ -102,14 +104,25 @@ function grantTypes(input: Input): GrantType[] {
   );
 }
 
-function scopes(input: Input, policy: MetadataPolicy): string {
+/**
+ * The registered `scope`: what the client asked for and this server offers (or the default when
+ * nothing usable was asked for). Clients of the code grant also get every scope of the MCP
+ * resource: Cognito caps a token's scopes at its app client's allowed scopes, and MCP clients
+ * register once with the first challenge's scope, then step up (403 insufficient_scope) without
+ * registering again; which scopes a token carries is decided per authorization request, by the
+ * user's login. Machine clients (client_credentials) keep exactly what they asked for.
+ */
+function scopes(input: Input, policy: MetadataPolicy, codeGrant: boolean): string {
   const value = input.scope;
-  if (value === undefined || value === null) return policy.defaultScopes.join(' ');
-  if (typeof value !== 'string') throw new InvalidClientMetadataError('scope must be a string of space-separated scope values.');
-  if (value.length > MAX_SCOPE_STRING_LENGTH) throw new InvalidClientMetadataError(`scope must be at most ${MAX_SCOPE_STRING_LENGTH} characters.`);
-  // Drop what this server does not offer (offline_access, product names, …) and keep the rest.
-  const kept = [...new Set(value.split(/\s+/).filter((s) => policy.allowedScopes.includes(s)))].slice(0, MAX_SCOPE_COUNT);
-  return (kept.length ? kept : policy.defaultScopes).join(' ');
+  let kept: string[] = [];
+  if (value !== undefined && value !== null) {
+    if (typeof value !== 'string') throw new InvalidClientMetadataError('scope must be a string of space-separated scope values.');
+    if (value.length > MAX_SCOPE_STRING_LENGTH) throw new InvalidClientMetadataError(`scope must be at most ${MAX_SCOPE_STRING_LENGTH} characters.`);
+    // Drop what this server does not offer (offline_access, product names, …) and keep the rest.
+    kept = value.split(/\s+/).filter((s) => policy.allowedScopes.includes(s));
+  }
+  const chosen = kept.length ? kept : policy.defaultScopes;
+  return [...new Set([...chosen, ...(codeGrant ? policy.resourceScopes : [])])].slice(0, MAX_SCOPE_COUNT).join(' ');
 }
 
 function redirectUris(input: Input, policy: MetadataPolicy, usesRedirects: boolean): { uris: string[]; kinds: Set<RedirectKind> } {
@@ -172,7 +185,7 @@ export function validateClientMetadata(input: Input, policy: MetadataPolicy): Cl
     grant_types: grants,
     // Only `code` is registered; `token` and hybrid types are dropped with the implicit grant.
     response_types: code ? ['code'] : [],
-    scope: scopes(input, policy),
+    scope: scopes(input, policy, code),
     client_name: optionalString(input, 'client_name', MAX_CLIENT_NAME_LENGTH),
     client_uri: optionalHttpsUri(input, 'client_uri'),
     logo_uri: optionalHttpsUri(input, 'logo_uri'),

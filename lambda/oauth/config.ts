@@ -24,6 +24,8 @@ export interface OAuthConfig {
   readonly allowedScopes: readonly string[];
   /** @default [`<RESOURCE_URL>/read`] */
   readonly defaultScopes: readonly string[];
+  /** The allowed scopes that belong to the MCP resource (`<RESOURCE_URL>/<name>`): every client may use them. */
+  readonly resourceScopes: readonly string[];
   /** @default 'open' */
   readonly registrationMode: RegistrationMode;
   /** Hex SHA-256 of the initial access token (`token` mode). */
@@ -82,6 +84,7 @@ export function loadConfig(env: Env): Readonly<OAuthConfig> {
     jwksUri: url(env, 'JWKS_URI'),
     allowedScopes: Object.freeze(allowedScopes),
     defaultScopes: Object.freeze(defaultScopes),
+    resourceScopes: Object.freeze(allowedScopes.filter((scope) => scope.startsWith(`${resourceUrl}/`))),
     registrationMode,
     initialAccessTokenSha256,
     registrationRateLimit: integer(env, 'REGISTRATION_RATE_LIMIT', 10, 1),

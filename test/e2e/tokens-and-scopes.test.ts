@@ -112,10 +112,9 @@ describe('step-up authorization (MCP §Scope Challenge Handling)', () => {
     }
   });
 
-  // Known gap, reported: the SDK registers with the first challenge's scope (read), the DCR bridge
-  // makes that the Cognito client's AllowedOAuthScopes, so the client can never get write.
-  // When the bridge allows every offered resource scope, this starts passing: make it a plain test.
-  test.failing('a client the SDK registered itself can step up from read to write', async () => {
+  // The SDK registers with the first challenge's scope (read); the DCR bridge registers every scope
+  // of the resource for code-grant clients, so the later step-up to write can succeed.
+  test('a client the SDK registered itself can step up from read to write', async () => {
     const provider = new FormLoginProvider({ username: stack.username, password: stack.password });
     const connected = await connect(stack.urls.mcp, provider, v2);
     try {
@@ -128,14 +127,18 @@ describe('step-up authorization (MCP §Scope Challenge Handling)', () => {
 });
 
 describe('registered scope versus what the MCP server challenges for', () => {
-  // Known gap, reported: a client registering with only OIDC scopes (some do: DESIGN.md "What real
-  // clients do") is registered without any MCP scope, so it can never get a token for /mcp.
-  // When the bridge registers the resource scopes anyway, this starts passing: make it a plain test.
-  test.failing('a client registered with scope "openid email profile" can log in for the MCP read scope', async () => {
+  // Some clients register with only OIDC scopes (DESIGN.md "What real clients do"); the bridge
+  // registers the resource's scopes anyway, so such a client can still get a token for /mcp.
+  test('a client registered with scope "openid email profile" can log in for the MCP read scope', async () => {
     const registered = await register(stack.urls, { ...publicClient(stack.urls, 'http://127.0.0.1:8765/callback'), scope: 'openid email profile' });
+    expect(registered.scope).toContain(`${stack.urls.mcp}/read`);
     const provider = new FormLoginProvider({ username: stack.username, password: stack.password, clientId: registered.client_id, issuer: stack.urls.base });
     const connected = await connect(stack.urls.mcp, provider, v2);
-    await connected.close();
+    try {
+      expect((await connected.listTools()).tools.map((tool) => tool.name)).toContain('whoami');
+    } finally {
+      await connected.close();
+    }
   });
 });
 

@@ -35,7 +35,8 @@ describe('POST /register (RFC 7591 §3)', () => {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
-      scope: READ,
+      // Every scope of the resource, so the client can step up from read to write later.
+      scope: `${READ} ${WRITE}`,
     });
     expect(body).not.toHaveProperty('client_secret');
     const client = await describeClient(services, environment.poolId, body.client_id as string);
@@ -43,7 +44,7 @@ describe('POST /register (RFC 7591 §3)', () => {
       ClientName: 'dcr Claude Code test',
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: [READ],
+      AllowedOAuthScopes: [READ, WRITE],
       CallbackURLs: ['http://localhost:53682/callback'],
       SupportedIdentityProviders: ['COGNITO'],
       ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'],

@@ -5,6 +5,7 @@ const R = 'https://mcp.example.test/mcp';
 const policy: MetadataPolicy = {
   allowedScopes: [`${R}/read`, `${R}/write`, 'openid', 'email', 'profile'],
   defaultScopes: [`${R}/read`],
+  resourceScopes: [`${R}/read`, `${R}/write`],
   maxRedirectUris: 3,
 };
 const base = { redirect_uris: ['http://localhost:3333/callback'], token_endpoint_auth_method: 'none' };
@@ -17,7 +18,7 @@ describe('defaults (RFC 7591 §2)', () => {
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-      scope: `${R}/read`,
+      scope: `${R}/read ${R}/write`,
     });
   });
   test('a missing token_endpoint_auth_method means client_secret_basic', () => {
@@ -28,7 +29,7 @@ describe('defaults (RFC 7591 §2)', () => {
     expect(Object.keys(out).sort()).toEqual(['grant_types', 'redirect_uris', 'response_types', 'scope', 'token_endpoint_auth_method']);
   });
   test('null optional fields count as absent', () => {
-    expect(validate({ client_name: null, contacts: null, scope: null, grant_types: null }).scope).toBe(`${R}/read`);
+    expect(validate({ client_name: null, contacts: null, scope: null, grant_types: null }).scope).toBe(`${R}/read ${R}/write`);
   });
 });
 
@@ -97,14 +98,15 @@ describe('redirect_uris', () => {
   });
 });
 
-describe('scope', () => {
+describe('scope: what was asked for and is offered, plus every scope of the resource (step-up needs them)', () => {
   test.each([
     [`${R}/read ${R}/write`, `${R}/read ${R}/write`],
-    [`openid email profile offline_access ${R}/write`, `openid email profile ${R}/write`],
-    [`claudeai offline_access`, `${R}/read`],
-    ['', `${R}/read`],
-    [`  ${R}/write   ${R}/write `, `${R}/write`],
-    [undefined, `${R}/read`],
+    [`openid email profile offline_access ${R}/write`, `openid email profile ${R}/write ${R}/read`],
+    [`openid email profile`, `openid email profile ${R}/read ${R}/write`],
+    [`claudeai offline_access`, `${R}/read ${R}/write`],
+    ['', `${R}/read ${R}/write`],
+    [`  ${R}/write   ${R}/write `, `${R}/write ${R}/read`],
+    [undefined, `${R}/read ${R}/write`],
   ])('%p registers as %p', (requested, registered) => {
     expect(validate({ scope: requested }).scope).toBe(registered);
   });
