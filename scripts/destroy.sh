@@ -3,35 +3,8 @@
 # Usage: npm run destroy -- [cdk options], e.g. npm run destroy -- -c stage=prod
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-fail() {
-  echo "error: $*" >&2
-  exit 1
-}
-
-# Checks before touching AWS: the aws CLI, valid credentials and a region; no bootstrap check,
-# since stacks can be deleted without it. Sets ACCOUNT and REGION. A --profile given for cdk is
-# used here too.
-preflight() {
-  local prev=""
-  for arg in "$@"; do
-    case "$arg" in --profile=*) export AWS_PROFILE="${arg#--profile=}" ;; esac
-    if [ "$prev" = "--profile" ]; then export AWS_PROFILE="$arg"; fi
-    prev="$arg"
-  done
-
-  command -v aws >/dev/null 2>&1 ||
-    fail "the AWS CLI (aws) is not installed or not on PATH. Install it: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
-
-  local identity
-  if ! identity=$(aws sts get-caller-identity --query Account --output text 2>&1); then
-    fail "no valid AWS credentials (aws sts get-caller-identity failed: ${identity}). Configure them with 'aws configure', 'aws sso login' or AWS_PROFILE."
-  fi
-  ACCOUNT="${identity}"
-
-  REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region 2>/dev/null || true)}}"
-  [ -n "${REGION}" ] || fail "no AWS region. Set AWS_REGION (e.g. AWS_REGION=eu-west-1) or a default region with 'aws configure'."
-}
+# shellcheck source=scripts/aws-preflight.sh
+. scripts/aws-preflight.sh
 
 usage() {
   cat <<'USAGE'
@@ -45,10 +18,9 @@ Pass the same -c options you deployed with, for example:
 USAGE
 }
 
-for arg in "$@"; do
-  case "$arg" in -h | --help) usage; exit 0 ;; esac
-done
+if wants_help "$@"; then usage; exit 0; fi
 
+# No bootstrap check: stacks can be deleted without it.
 preflight "$@"
 echo "Destroying all stacks in account ${ACCOUNT}, ${REGION}..."
 npx cdk destroy --all --force "$@"
