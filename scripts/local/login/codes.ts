@@ -4,24 +4,15 @@
  * no restart, as a pending login would not.
  */
 import { randomBytes } from 'node:crypto';
+import type { Grant } from './grant';
 
 /** RFC 6749 §4.1.2 recommends at most 10 minutes; Cognito's codes live 5. */
 export const CODE_TTL_SECONDS = 300;
 
-export interface CodeGrant {
-  readonly clientId: string;
+export interface CodeGrant extends Grant {
   readonly redirectUri: string;
   /** S256 challenge; absent only for confidential clients that sent none. */
   readonly codeChallenge?: string;
-  /** Granted scopes, space-separated. */
-  readonly scope: string;
-  /** RFC 8707 resource the client asked for, which becomes the access token's `aud`. */
-  readonly resource?: string;
-  readonly sub: string;
-  readonly username: string;
-  readonly email?: string;
-  /** Epoch seconds of the login. */
-  readonly authTime: number;
   /** OIDC `nonce` of the authorization request, echoed in the ID token. */
   readonly nonce?: string;
 }

@@ -6,17 +6,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Grant } from './grant';
 
 export const REFRESH_TOKENS_FILE = 'refresh-tokens.json';
 
-export interface RefreshGrant {
-  readonly clientId: string;
-  readonly scope: string;
-  readonly resource?: string;
-  readonly sub: string;
-  readonly username: string;
-  readonly email?: string;
-  readonly authTime: number;
+export interface RefreshGrant extends Grant {
   /** `origin_jti` of the login this token family came from; kept across rotations, as Cognito does. */
   readonly originJti: string;
   /** Epoch milliseconds. */

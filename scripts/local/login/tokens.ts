@@ -6,16 +6,10 @@
  * Left out on purpose: `cognito:groups` (no groups locally), `version`, `event_id`.
  */
 import { randomUUID } from 'node:crypto';
+import type { Grant } from './grant';
 import { signJwt, type SigningKey } from './keys';
 
-export interface TokenSubject {
-  readonly clientId: string;
-  readonly scope: string;
-  readonly resource?: string;
-  readonly sub: string;
-  readonly username: string;
-  readonly email?: string;
-  readonly authTime: number;
+export interface TokenSubject extends Grant {
   readonly originJti: string;
   /** OIDC nonce, only on the ID token of the code exchange. */
   readonly nonce?: string;
