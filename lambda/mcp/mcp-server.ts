@@ -82,7 +82,7 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
     return server;
   };
   const onerror = (err: Error) => log.debug('mcp request rejected', errorFields(err));
-  const modern = createMcpHandler(({ era }) => take(era), { legacy: 'reject', responseMode: 'json', onerror });
+  const modern = withoutJsonModeWarning(() => createMcpHandler(({ era }) => take(era), { legacy: 'reject', responseMode: 'json', onerror }));
 
   // 2025-era clients: stateless (no session id), answered as plain JSON rather than SSE framing.
   const legacy = async (request: Request, body: unknown, authInfo: AuthInfo): Promise<Response> => {
@@ -109,4 +109,22 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
 function hasEnvelopeClaim(body: unknown): boolean {
   const meta = (body as { params?: { _meta?: Record<string, unknown> } } | null)?.params?._meta;
   return typeof meta === 'object' && meta !== null && PROTOCOL_VERSION_META_KEY in meta;
+}
+
+/**
+ * The SDK prints, on every construction in JSON mode, that mid-call notifications are dropped. This
+ * server emits none (no progress, no logging notifications), so on Lambda the line is only noise in
+ * every cold start's log; drop exactly that line while the handler is built.
+ */
+function withoutJsonModeWarning<T>(build: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith("responseMode: 'json' drops mid-call notifications")) return;
+    warn(...args);
+  };
+  try {
+    return build();
+  } finally {
+    console.warn = warn;
+  }
 }
