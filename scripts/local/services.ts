@@ -64,10 +64,13 @@ export async function startCognitoLocal(options: { port?: number; dataDir: strin
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const entry = require.resolve('cognito-local/lib/bin/start.js');
-  const child: ChildProcess = spawn(process.execPath, [entry], {
+  // The child exits when its stdin closes, which happens however this process ends (even SIGKILL,
+  // or a Ctrl-C that lands while the child is being spawned), so no cognito-local is ever orphaned.
+  const watchdog = `process.stdin.on('end', () => process.exit(0)).on('error', () => process.exit(0)).resume(); require(${JSON.stringify(entry)});`;
+  const child: ChildProcess = spawn(process.execPath, ['-e', watchdog], {
     cwd: dataDir,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_NO_WARNINGS: '1', DEBUG: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
@@ -95,6 +98,7 @@ export async function startCognitoLocal(options: { port?: number; dataDir: strin
         await Promise.race([exited, new Promise((ok) => setTimeout(ok, 3000).unref())]);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
+      child.stdin?.destroy();
       child.stdout?.destroy();
       child.stderr?.destroy();
     },
