@@ -12,7 +12,7 @@ import { mcpCors, mcpPreflight, PUBLIC_CORS } from './cors';
 import type { McpEndpoint } from './mcp-server';
 import { originAllowed } from './origin';
 import { PRM_PATH, protectedResourceMetadata, resourceMetadataUrl } from './prm';
-import { peek, RpcCode, rpcError } from './rpc';
+import { peek, RpcCode, rpcError, type JsonRpcId } from './rpc';
 import type { TokenVerifier } from './token-verifier';
 import type { ScopeRole, ToolDefinition } from './tools/types';
 
@@ -49,7 +49,7 @@ export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (
   async function serveMcp(event: HttpEvent): Promise<HttpResult> {
     const origin = header(event, 'origin');
     // MCP transport security: a browser origin not configured is refused (DNS rebinding).
-    if (!originAllowed(origin, config.allowedOrigins)) return rpcError(403, null, RpcCode.ServerError, 'Forbidden: origin not allowed');
+    if (!originAllowed(origin, config.allowedOrigins)) return rpcError(403, requestId(event), RpcCode.ServerError, 'Forbidden: origin not allowed');
     const cors = mcpCors(origin);
     const verb = method(event);
     if (verb === 'OPTIONS') return empty(204, mcpPreflight(origin));
@@ -76,7 +76,7 @@ export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (
     const { caller } = auth;
     const response = await endpoint(toWebRequest(event, text), rpc.body, {
       token: '', // never passed on: tools get the caller below, not the credential
-      clientId: caller.clientId,
+      clientId: caller.clientId ?? '', // none only with CLIENT_CHECK=none and a token naming no client
       scopes: [...caller.scopes],
       expiresAt: caller.expiresAt,
       resource: new URL(config.resourceUrl),
@@ -94,9 +94,22 @@ export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (
     } catch (err) {
       log.error('unhandled error', { path, ...errorFields(err) });
       if (prmPaths.has(path)) return servePrm(event);
-      return rpcError(500, null, -32603, 'Internal error');
+      return rpcError(500, requestId(event), -32603, 'Internal error');
     }
   };
+}
+
+/**
+ * The JSON-RPC id of a request refused before the body is otherwise read: a POST body within
+ * MAX_BODY_BYTES is peeked; null without a body, for one too large, unparseable, or a batch.
+ */
+function requestId(event: HttpEvent): JsonRpcId {
+  if (method(event) !== 'POST' || bodyBytes(event) > MAX_BODY_BYTES) return null;
+  try {
+    return peek(bodyText(event)).id;
+  } catch {
+    return null;
+  }
 }
 
 function withHeaders(result: HttpResult, headers: Record<string, string>): HttpResult {

@@ -2,10 +2,17 @@
  * The MCP resource server's configuration: the only module that reads `process.env`
  * (docs/contracts.md, "MCP server"). A missing required variable fails the cold start loudly.
  */
-import { bool, integer, list, optional, required, url, type Env } from '../shared/env';
+import { bool, ConfigError, integer, list, optional, required, url, type Env } from '../shared/env';
 
 /** How long a registration's liveness answer (live or gone) is cached, unless configured. */
 export const DEFAULT_CLIENT_CHECK_TTL_SECONDS = 60;
+/**
+ * How a token's client is checked (`CLIENT_CHECK`): `registrations` (default) accepts the static
+ * client or a live DCR registration (`client#<client_id>` in REGISTRATIONS_TABLE); `none` looks
+ * nothing up, for another issuer whose clients this system did not register.
+ */
+export const CLIENT_CHECK_MODES = ['registrations', 'none'] as const;
+export type ClientCheckMode = (typeof CLIENT_CHECK_MODES)[number];
 /** PRM `resource_name` unless configured. */
 export const DEFAULT_RESOURCE_NAME = 'MCP server';
 /** How long clients may cache `tools/list` and `server/discover` results (2026-07-28 `ttlMs`). */
@@ -17,8 +24,11 @@ export interface McpConfig {
   readonly resourceUrl: string;
   /** PRM `authorization_servers[0]`, byte-identical to the facade's issuer. */
   readonly authorizationServerUrl: string;
-  readonly staticClientId: string;
-  readonly registrationsTable: string;
+  readonly clientCheck: ClientCheckMode;
+  /** Required with `clientCheck: 'registrations'`, unused with `none`. */
+  readonly staticClientId?: string;
+  /** Required with `clientCheck: 'registrations'`, unused with `none`. */
+  readonly registrationsTable?: string;
   readonly notesTable: string;
   readonly scopeRead: string;
   readonly scopeWrite: string;
@@ -44,12 +54,15 @@ export function loadConfig(env: Env): McpConfig {
   const tokenIssuer = env.TOKEN_ISSUER?.trim() ? url(env, 'TOKEN_ISSUER') : undefined;
   const userPoolId = optional(env, 'USER_POOL_ID');
   if (!tokenIssuer && !userPoolId) throw new Error('Set USER_POOL_ID (Cognito) or TOKEN_ISSUER (another issuer)');
+  const clientCheck = clientCheckMode(env);
+  const lookup = clientCheck === 'registrations';
   return Object.freeze({
     region: optional(env, 'AWS_REGION', 'us-east-1'),
     resourceUrl: url(env, 'RESOURCE_URL'),
     authorizationServerUrl: url(env, 'AUTHORIZATION_SERVER_URL'),
-    staticClientId: required(env, 'STATIC_CLIENT_ID'),
-    registrationsTable: required(env, 'REGISTRATIONS_TABLE'),
+    clientCheck,
+    staticClientId: lookup ? required(env, 'STATIC_CLIENT_ID') : optional(env, 'STATIC_CLIENT_ID'),
+    registrationsTable: lookup ? required(env, 'REGISTRATIONS_TABLE') : optional(env, 'REGISTRATIONS_TABLE'),
     notesTable: required(env, 'NOTES_TABLE'),
     scopeRead: required(env, 'SCOPE_READ'),
     scopeWrite: required(env, 'SCOPE_WRITE'),
@@ -71,6 +84,14 @@ export function loadConfig(env: Env): McpConfig {
     }),
     logLevel: optional(env, 'LOG_LEVEL'),
   });
+}
+
+function clientCheckMode(env: Env): ClientCheckMode {
+  const value = optional(env, 'CLIENT_CHECK', 'registrations').toLowerCase();
+  if (!(CLIENT_CHECK_MODES as readonly string[]).includes(value)) {
+    throw new ConfigError(`CLIENT_CHECK must be ${CLIENT_CHECK_MODES.join(' or ')}, got ${JSON.stringify(env.CLIENT_CHECK)}`);
+  }
+  return value as ClientCheckMode;
 }
 
 /** The configuration of this container, read once at cold start. */

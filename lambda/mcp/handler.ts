@@ -7,13 +7,12 @@ import { createDynamoDbLite } from '../shared/dynamodb-lite';
 import type { HttpEvent, HttpResult } from '../shared/http';
 import { setLogLevel } from '../shared/logger';
 import { createMcpApp } from './app';
-import { createClientCheck } from './client-liveness';
 import { configFromProcess, DEFAULT_LIST_TTL_MS } from './config';
 import { createJwksCache } from './jwks-fetcher';
 import { createMcpEndpoint } from './mcp-server';
 import { createNotesStore } from './notes-store';
-import { createTokenVerifier } from './token-verifier';
 import { TOOLS } from './tools';
+import { createConfiguredVerifier } from './verification';
 
 /** Reported as `serverInfo`. */
 export const SERVER_NAME = 'mcp-auth-aws';
@@ -26,18 +25,7 @@ setLogLevel(config.logLevel);
 // the SDK was half the bundle and most of the cold start (docs/mcp-server.md, "Performance").
 const ddb = createDynamoDbLite({ region: config.region, credentials: config.awsCredentials, endpoint: config.dynamodbEndpoint });
 
-const verify = createTokenVerifier({
-  userPoolId: config.userPoolId,
-  issuer: config.tokenIssuer,
-  jwksUri: config.tokenJwksUri,
-  audience: {
-    accepted: config.tokenAudience ? [config.resourceUrl, config.tokenAudience] : [config.resourceUrl],
-    scopePrefix: `${config.resourceUrl}/`,
-    requireAudience: config.requireAudience,
-  },
-  isClientLive: createClientCheck({ ddb, table: config.registrationsTable, staticClientId: config.staticClientId, ttlSeconds: config.clientCheckTtlSeconds }),
-  jwksCache: createJwksCache(),
-});
+const verify = createConfiguredVerifier(config, { ddb, jwksCache: createJwksCache() });
 
 // aws-jwt-verify's Lambda advice: fetch the JWKS during init. Not awaited (the module stays
 // loadable as CommonJS); verify() waits for this same fetch, and a failure here is retried there.

@@ -6,7 +6,7 @@
 import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
 import type { JwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { FetchError, JwtExpiredError, JwtInvalidIssuerError, JwtInvalidSignatureError, JwtNotBeforeError, JwtParseError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
+import { CognitoJwtInvalidTokenUseError, FetchError, JwtExpiredError, JwtInvalidIssuerError, JwtInvalidSignatureError, JwtNotBeforeError, JwtParseError, KidNotFoundInJwksError, ParameterValidationError } from 'aws-jwt-verify/error';
 import { audienceProblem, type AudienceRule } from './audience';
 import type { ClientCheck } from './client-liveness';
 
@@ -14,7 +14,8 @@ import type { ClientCheck } from './client-liveness';
 export interface VerifiedToken {
   readonly subject: string;
   readonly username?: string;
-  readonly clientId: string;
+  /** `client_id`, else `azp` (OIDC), else `cid` (Okta); absent only without a client check. */
+  readonly clientId?: string;
   readonly scopes: readonly string[];
   /** Epoch seconds. */
   readonly expiresAt: number;
@@ -37,24 +38,44 @@ export interface TokenVerifierOptions {
   readonly issuer?: string;
   readonly jwksUri?: string;
   readonly audience: AudienceRule;
-  readonly isClientLive: ClientCheck;
+  /**
+   * The client liveness check (`CLIENT_CHECK=registrations`), or null (`CLIENT_CHECK=none`): no
+   * lookup, and a token that names no client is accepted.
+   */
+  readonly isClientLive: ClientCheck | null;
   readonly jwksCache: JwksCache;
 }
 
 /** RFC 9068 access tokens say `typ: at+jwt`; Cognito's say `token_use: access`. ID tokens say neither. */
+const NOT_AN_ACCESS_TOKEN = 'The token is not an access token';
+
 function tokenUseProblem(header: JwtHeader, payload: JwtPayload): string | undefined {
   if (payload.token_use === 'access') return undefined;
   if (payload.token_use === undefined && typeof header.typ === 'string' && header.typ.toLowerCase() === 'at+jwt') return undefined;
-  return 'The token is not an access token';
+  return NOT_AN_ACCESS_TOKEN;
+}
+
+/** The client the token was issued to: `client_id` (Cognito, RFC 9068), else `azp` (OIDC), else `cid` (Okta). */
+export function tokenClientId(payload: JwtPayload): string | undefined {
+  for (const claim of ['client_id', 'azp', 'cid']) {
+    const value = payload[claim];
+    if (typeof value === 'string' && value) return value;
+  }
+  return undefined;
 }
 
 function describe(err: unknown): string {
   if (err instanceof JwtExpiredError) return 'The access token expired';
   if (err instanceof JwtNotBeforeError) return 'The access token is not valid yet';
   if (err instanceof JwtInvalidIssuerError) return 'The access token was issued by another issuer';
+  // CognitoJwtVerifier knows two issuers per pool (regional and global form) and picks one by the
+  // token's `iss`; any other `iss` fails that lookup rather than the issuer claim check.
+  if (err instanceof ParameterValidationError && err.message.startsWith('issuer not configured')) return 'The access token was issued by another issuer';
   if (err instanceof JwtInvalidSignatureError) return 'The access token signature is invalid';
   if (err instanceof KidNotFoundInJwksError) return 'The access token was signed with an unknown key';
   if (err instanceof JwtParseError) return 'The access token is malformed';
+  // CognitoJwtVerifier checks `token_use` itself (ID tokens, none) before our customJwtCheck runs.
+  if (err instanceof CognitoJwtInvalidTokenUseError) return NOT_AN_ACCESS_TOKEN;
   return 'The access token is invalid';
 }
 
@@ -84,16 +105,18 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     // aws-jwt-verify checks `exp` when present; an access token without one must not live forever.
     if (typeof payload.exp !== 'number') throw new TokenRejectedError('The access token has no expiry');
-    const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
-    if (!clientId) throw new TokenRejectedError('The access token names no client');
+    const clientId = tokenClientId(payload);
+    if (!clientId && options.isClientLive) throw new TokenRejectedError('The access token names no client');
     if (typeof payload.sub !== 'string' || !payload.sub) throw new TokenRejectedError('The access token names no subject');
-    let live: boolean;
-    try {
-      live = await options.isClientLive(clientId);
-    } catch {
-      throw new VerificationUnavailableError('The client registry is unavailable');
+    if (clientId && options.isClientLive) {
+      let live: boolean;
+      try {
+        live = await options.isClientLive(clientId);
+      } catch {
+        throw new VerificationUnavailableError('The client registry is unavailable');
+      }
+      if (!live) throw new TokenRejectedError('The client that obtained the access token is no longer registered');
     }
-    if (!live) throw new TokenRejectedError('The client that obtained the access token is no longer registered');
     return {
       subject: payload.sub,
       username: typeof payload.username === 'string' ? payload.username : undefined,

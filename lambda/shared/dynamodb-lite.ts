@@ -28,7 +28,7 @@ export class DynamoDbError extends Error {
 export interface DynamoDbLiteOptions {
   readonly region: string;
   readonly credentials: AwsCredentials;
-  /** Default `https://dynamodb.<region>.amazonaws.com`; dynalite's URL locally. */
+  /** Default `dynamoDbEndpoint(region)`; dynalite's URL locally (`DYNAMODB_ENDPOINT`). */
   readonly endpoint?: string;
 }
 
@@ -44,10 +44,33 @@ export interface DynamoDbLite {
   }): Promise<{ Items?: Item[] }>;
 }
 
+/**
+ * DNS suffixes of the partitions whose regions do not live under `amazonaws.com`, by region prefix
+ * (most specific first). Commercial and GovCloud regions (`us-gov-*`) use `amazonaws.com`.
+ */
+const PARTITION_DNS_SUFFIXES: readonly (readonly [prefix: string, suffix: string])[] = [
+  ['cn-', 'amazonaws.com.cn'], // aws-cn
+  ['eusc-', 'amazonaws.eu'], // aws-eusc (European Sovereign Cloud)
+  ['us-isob-', 'sc2s.sgov.gov'], // aws-iso-b
+  ['us-isof-', 'csp.hci.ic.gov'], // aws-iso-f
+  ['us-iso-', 'c2s.ic.gov'], // aws-iso
+  ['eu-isoe-', 'cloud.adc-e.uk'], // aws-iso-e
+];
+
+/** The DNS suffix of a region's partition: `amazonaws.com.cn` for `cn-*`, `amazonaws.com` for commercial regions. */
+export function dnsSuffix(region: string): string {
+  return PARTITION_DNS_SUFFIXES.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'amazonaws.com';
+}
+
+/** DynamoDB's regional endpoint, e.g. `https://dynamodb.cn-north-1.amazonaws.com.cn`. */
+export function dynamoDbEndpoint(region: string): string {
+  return `https://dynamodb.${region}.${dnsSuffix(region)}`;
+}
+
 const RETRYABLE = /Throttling|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable/;
 
 export function createDynamoDbLite(options: DynamoDbLiteOptions): DynamoDbLite {
-  const url = new URL(options.endpoint ?? `https://dynamodb.${options.region}.amazonaws.com`);
+  const url = new URL(options.endpoint ?? dynamoDbEndpoint(options.region));
 
   async function call<T>(operation: string, input: unknown): Promise<T> {
     const body = JSON.stringify(input);

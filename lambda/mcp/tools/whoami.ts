@@ -13,7 +13,7 @@ export const whoami: ToolDefinition = {
     return jsonResult({
       subject: caller.subject,
       username: caller.username ?? null,
-      clientId: caller.clientId,
+      clientId: caller.clientId ?? null,
       scopes: [...caller.scopes],
     });
   },

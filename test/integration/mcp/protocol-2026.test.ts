@@ -131,10 +131,11 @@ describe('rejected', () => {
     expect(parse(result).error.code).toBe(-32600);
   });
 
-  test('body not JSON → 400 -32700', async () => {
+  test('body not JSON → 400 -32700, id null', async () => {
     const result = await post(modernHeaders(token, 'tools/list'), '{not json');
     expect(result.statusCode).toBe(400);
     expect(parse(result).error.code).toBe(-32700);
+    expect(parse(result).id).toBeNull();
   });
 
   test('wrong content type → 415', async () => {
@@ -142,22 +143,49 @@ describe('rejected', () => {
     expect(result.statusCode).toBe(415);
   });
 
-  test('body over 64 KiB → 413', async () => {
-    const result = await post(modernHeaders(token, 'tools/call', 'notes_add'), request('tools/call', { name: 'notes_add', arguments: { text: 'x'.repeat(70_000) }, _meta: META }));
+  test('body over 64 KiB → 413 with id null (the body is not read)', async () => {
+    const result = await post(modernHeaders(token, 'tools/call', 'notes_add'), request('tools/call', { name: 'notes_add', arguments: { text: 'x'.repeat(70_000) }, _meta: META }, 'big-2'));
     expect(result.statusCode).toBe(413);
+    expect(parse(result).id).toBeNull();
   });
 
-  test.each(['GET', 'DELETE', 'PUT'])('%s /mcp → 405 Allow: POST', async (verb) => {
+  test.each(['GET', 'DELETE', 'PUT'])('%s /mcp → 405 Allow: POST, id null', async (verb) => {
     const result = await fx.handler(event(verb, '/mcp', { headers: { authorization: `Bearer ${token}` } }));
     expect(result.statusCode).toBe(405);
     expect(headerOf(result, 'allow')).toBe('POST');
+    expect(parse(result).id).toBeNull();
   });
 });
 
 describe('Origin (DNS rebinding)', () => {
-  test('a foreign Origin → 403, before any token check', async () => {
-    const result = await post({ ...modernHeaders(token, 'tools/list'), origin: 'https://evil.example' }, request('tools/list', { _meta: META }));
+  test('a foreign Origin → 403, before any token check, echoing the body id', async () => {
+    const result = await post({ ...modernHeaders(token, 'tools/list'), origin: 'https://evil.example' }, request('tools/list', { _meta: META }, 'o-1'));
     expect(result.statusCode).toBe(403);
+    expect(parse(result)).toMatchObject({ jsonrpc: '2.0', id: 'o-1', error: { code: -32000 } });
+    const numeric = await post({ origin: 'https://evil.example' }, request('tools/list', { _meta: META }, 42));
+    expect(parse(numeric).id).toBe(42);
+  });
+
+  test('a foreign Origin on a body with no single id → 403 with id null', async () => {
+    const headers = { ...modernHeaders(token, 'tools/list'), origin: 'https://evil.example' };
+    for (const body of ['{not json', JSON.stringify([request('tools/list', {}, 'b-1')]), JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })]) {
+      const result = await post(headers, body);
+      expect(result.statusCode).toBe(403);
+      expect(parse(result).id).toBeNull();
+    }
+  });
+
+  test('a foreign Origin with a body over 64 KiB → 403 with id null (not read)', async () => {
+    const big = request('tools/call', { name: 'notes_add', arguments: { text: 'x'.repeat(70_000) }, _meta: META }, 'big-1');
+    const result = await post({ ...modernHeaders(token, 'tools/call', 'notes_add'), origin: 'https://evil.example' }, big);
+    expect(result.statusCode).toBe(403);
+    expect(parse(result).id).toBeNull();
+  });
+
+  test('a foreign Origin on GET → 403 with id null', async () => {
+    const result = await fx.handler(event('GET', '/mcp', { headers: { origin: 'https://evil.example' } }));
+    expect(result.statusCode).toBe(403);
+    expect(parse(result).id).toBeNull();
   });
 
   test('the null origin → 403', async () => {

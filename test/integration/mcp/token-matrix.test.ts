@@ -117,8 +117,26 @@ test('registered client accepted; deleted registration rejected (cache TTL 0 her
   await expectRejected(token, /no longer registered/);
 });
 
-test('no client_id', async () => {
+test('no client id at all (no client_id, azp or cid)', async () => {
   await expectRejected(await fx.token({ client_id: undefined }), /no client/);
+});
+
+test.each([
+  ['azp (OIDC)', 'azp'],
+  ['cid (Okta)', 'cid'],
+])('client id from %s: looked up like client_id', async (_name, claim) => {
+  const clientId = `dcr-${claim}-client`;
+  const token = await fx.token({ client_id: undefined, [claim]: clientId });
+  await expectRejected(token, /no longer registered/);
+  await fx.register(clientId);
+  expect((await fx.handler(modernCall(token, 'tools/list'))).statusCode).toBe(200);
+  await fx.unregister(clientId);
+});
+
+test('client_id wins over azp: an unregistered client_id is refused even with a live azp', async () => {
+  await fx.register('dcr-azp-live');
+  await expectRejected(await fx.token({ client_id: 'stranger', azp: 'dcr-azp-live' }), /no longer registered/);
+  await fx.unregister('dcr-azp-live');
 });
 
 test('no aud and no scope of this resource', async () => {

@@ -64,6 +64,25 @@ describe('config', () => {
     expect(() => loadConfig({ ...env, SCOPE_WRITE: '' })).toThrow(/SCOPE_WRITE/);
   });
 
+  test('CLIENT_CHECK defaults to registrations, which needs the table and the static client', () => {
+    expect(loadConfig(env).clientCheck).toBe('registrations');
+    expect(loadConfig({ ...env, CLIENT_CHECK: 'registrations' })).toMatchObject({ staticClientId: 'static', registrationsTable: 'r' });
+    expect(() => loadConfig({ ...env, REGISTRATIONS_TABLE: '' })).toThrow(/REGISTRATIONS_TABLE/);
+    expect(() => loadConfig({ ...env, STATIC_CLIENT_ID: '' })).toThrow(/STATIC_CLIENT_ID/);
+  });
+
+  test('CLIENT_CHECK=none needs neither REGISTRATIONS_TABLE nor STATIC_CLIENT_ID', () => {
+    const { REGISTRATIONS_TABLE: _table, STATIC_CLIENT_ID: _client, USER_POOL_ID: _pool, ...rest } = env;
+    const config = loadConfig({ ...rest, TOKEN_ISSUER: 'https://idp.example', CLIENT_CHECK: 'none' });
+    expect(config.clientCheck).toBe('none');
+    expect(config.registrationsTable).toBeUndefined();
+    expect(config.staticClientId).toBeUndefined();
+  });
+
+  test('an unknown CLIENT_CHECK fails loudly', () => {
+    expect(() => loadConfig({ ...env, CLIENT_CHECK: 'off' })).toThrow(/CLIENT_CHECK must be registrations or none/);
+  });
+
   test('neither a pool nor an issuer fails', () => {
     expect(() => loadConfig({ ...env, USER_POOL_ID: '' })).toThrow(/USER_POOL_ID/);
   });

@@ -16,18 +16,19 @@ class Sha256 {
 }
 
 test.each([
-  ['long-term credentials', undefined],
-  ['session credentials', 'session-token-value'],
-])('matches @smithy/signature-v4 with %s', async (_name, sessionToken) => {
+  ['long-term credentials', undefined, 'eu-west-1', 'dynamodb.eu-west-1.amazonaws.com'],
+  ['session credentials', 'session-token-value', 'eu-west-1', 'dynamodb.eu-west-1.amazonaws.com'],
+  ['session credentials in aws-cn', 'session-token-value', 'cn-north-1', 'dynamodb.cn-north-1.amazonaws.com.cn'],
+])('matches @smithy/signature-v4 with %s', async (_name, sessionToken, region, host) => {
   const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken };
   const now = new Date('2026-07-28T12:34:56Z');
-  const url = new URL('https://dynamodb.eu-west-1.amazonaws.com/');
+  const url = new URL(`https://${host}/`);
   const body = JSON.stringify({ TableName: 't', Key: { pk: { S: 'client#abc' } } });
   const headers = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' };
 
-  const ours = signRequest({ url, region: 'eu-west-1', service: 'dynamodb', credentials, headers, body, now });
+  const ours = signRequest({ url, region, service: 'dynamodb', credentials, headers, body, now });
 
-  const smithy = new SignatureV4({ credentials, region: 'eu-west-1', service: 'dynamodb', sha256: Sha256 as never, applyChecksum: true });
+  const smithy = new SignatureV4({ credentials, region, service: 'dynamodb', sha256: Sha256 as never, applyChecksum: true });
   const signed = await smithy.sign(
     { method: 'POST', protocol: 'https:', hostname: url.hostname, path: '/', headers: { ...headers, host: url.host, 'x-amz-content-sha256': ours['x-amz-content-sha256'] }, body, query: {} } as never,
     { signingDate: now },
