@@ -57,6 +57,8 @@ export interface AppConfig {
   readonly refreshTokenValidityDays: number;
   /**
    * Grace period during which a rotated refresh token still works (0–60), for retried requests.
+   * Applies to the static client and to every client the registration bridge creates
+   * (facade env `REFRESH_TOKEN_ROTATION_GRACE_SECONDS`).
    * @default 0
    */
   readonly refreshTokenRotationGracePeriodSeconds: number;
@@ -133,6 +135,50 @@ export interface AppConfig {
    * @default 'MCP server'
    */
   readonly resourceName: string;
+  /**
+   * PRM `resource_documentation`: a page describing the MCP server (MCP env `RESOURCE_DOCUMENTATION`).
+   * https only.
+   * @default - none (not advertised)
+   */
+  readonly resourceDocumentation?: string;
+  /**
+   * Reject access tokens without an `aud` claim (MCP env `REQUIRE_AUDIENCE`). Cognito puts the
+   * resource URL in `aud` only when the client asked for it (RFC 8707 `resource`), so `true`
+   * turns away clients that do not send `resource`.
+   * @default false
+   */
+  readonly requireAudience: boolean;
+  /**
+   * Verify access tokens of this OIDC issuer instead of the Cognito user pool (MCP env
+   * `TOKEN_ISSUER`), exactly as it appears in the tokens' `iss`. https only. Usually combined with
+   * `clientCheck=none`: the registrations table knows only clients of this stack's bridge.
+   * @default - the Cognito user pool's issuer
+   */
+  readonly tokenIssuer?: string;
+  /**
+   * JWKS of `tokenIssuer` (MCP env `TOKEN_JWKS_URI`); only together with `tokenIssuer`. https only.
+   * @default - `<tokenIssuer>/.well-known/jwks.json`
+   */
+  readonly tokenJwksUri?: string;
+  /**
+   * An extra accepted `aud` value, besides the MCP URL (MCP env `TOKEN_AUDIENCE`); only together
+   * with `tokenIssuer`, for issuers that cannot put the MCP URL in `aud`.
+   * @default - none (only the MCP URL)
+   */
+  readonly tokenAudience?: string;
+  /**
+   * Client liveness check of the MCP server (MCP env `CLIENT_CHECK`): `registrations` accepts a
+   * token only while its client is the static client or still registered with the bridge (one
+   * cached `GetItem`); `none` skips the lookup, for tokens of another issuer (`tokenIssuer`).
+   * @default 'registrations'
+   */
+  readonly clientCheck: 'registrations' | 'none';
+  /**
+   * How long the MCP server caches a registration's liveness (0–86400); a deleted client's tokens
+   * stop working within this (MCP env `CLIENT_CHECK_TTL_SECONDS`).
+   * @default 60
+   */
+  readonly clientCheckTtlSeconds: number;
 }
 
 /** Defaults of every context key that has one; `cdk.json` repeats the ones users edit most. */
@@ -159,6 +205,9 @@ export const DEFAULT_CONFIG: AppConfig = Object.freeze({
   logRetentionDays: 30,
   logLevel: 'info',
   resourceName: 'MCP server',
+  requireAudience: false,
+  clientCheck: 'registrations',
+  clientCheckTtlSeconds: 60,
 });
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -201,6 +250,13 @@ export function parseConfig(get: Context): AppConfig {
     logRetentionDays: int(get, 'logRetentionDays', d.logRetentionDays, 1, 3653),
     logLevel: oneOf(get, 'logLevel', d.logLevel, ['debug', 'info', 'warn', 'error'] as const),
     resourceName: text(get, 'resourceName', d.resourceName, /^.{1,200}$/),
+    resourceDocumentation: httpsUrl(get, 'resourceDocumentation'),
+    requireAudience: bool(get, 'requireAudience', d.requireAudience),
+    tokenIssuer: httpsUrl(get, 'tokenIssuer'),
+    tokenJwksUri: httpsUrl(get, 'tokenJwksUri'),
+    tokenAudience: optionalText(get, 'tokenAudience', /^\S{1,1024}$/),
+    clientCheck: oneOf(get, 'clientCheck', d.clientCheck, ['registrations', 'none'] as const),
+    clientCheckTtlSeconds: int(get, 'clientCheckTtlSeconds', d.clientCheckTtlSeconds, 0, 86_400),
   };
   if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
     throw new ConfigError(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${config.logRetentionDays}`);
@@ -209,6 +265,11 @@ export function parseConfig(get: Context): AppConfig {
     throw new ConfigError('registrationMode=token needs initialAccessTokenSha256 (hex SHA-256 of the initial access token)');
   }
   if (config.scopeRead === config.scopeWrite) throw new ConfigError('scopeRead and scopeWrite must differ');
+  for (const key of ['tokenJwksUri', 'tokenAudience'] as const) {
+    if (config[key] !== undefined && config.tokenIssuer === undefined) {
+      throw new ConfigError(`${key} applies only to another token issuer: set tokenIssuer too (or drop ${key})`);
+    }
+  }
   return Object.freeze(config);
 }
 
@@ -271,6 +332,22 @@ function list(get: Context, key: string, fallback: readonly string[]): readonly 
     throw new ConfigError(`Context ${key} must be a list of strings, got ${JSON.stringify(value)}`);
   }
   return items;
+}
+
+/** An optional absolute https URL without query or fragment (issuers, JWKS, documentation). */
+function httpsUrl(get: Context, key: string): string | undefined {
+  const value = raw(get, key);
+  if (value === undefined || value === null) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || parsed.protocol !== 'https:' || parsed.search || parsed.hash || /\s/.test(value as string)) {
+    throw new ConfigError(`Context ${key} must be an https URL without query or fragment, got ${JSON.stringify(value)}`);
+  }
+  return value as string;
 }
 
 /** https URLs, or http on loopback hosts only (Cognito's rule for callback URLs); custom schemes pass. */

@@ -74,6 +74,8 @@ export interface AuthorizationServerProps {
   readonly accessTokenValidityMinutes: number;
   readonly idTokenValidityMinutes: number;
   readonly refreshTokenValidityDays: number;
+  /** Refresh token rotation grace period (0–60 s) given to the clients the bridge creates. */
+  readonly refreshTokenRotationGraceSeconds: number;
   readonly logLevel: string;
   readonly logRetentionDays: number;
   readonly retainData: boolean;
@@ -107,6 +109,7 @@ export class AuthorizationServer extends Construct {
       ACCESS_TOKEN_VALIDITY_MINUTES: String(props.accessTokenValidityMinutes),
       ID_TOKEN_VALIDITY_MINUTES: String(props.idTokenValidityMinutes),
       REFRESH_TOKEN_VALIDITY_DAYS: String(props.refreshTokenValidityDays),
+      REFRESH_TOKEN_ROTATION_GRACE_SECONDS: String(props.refreshTokenRotationGraceSeconds),
     };
     if (props.initialAccessTokenSha256) environment.INITIAL_ACCESS_TOKEN_SHA256 = props.initialAccessTokenSha256;
 

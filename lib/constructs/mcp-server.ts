@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -51,6 +51,20 @@ export interface McpServerProps {
   /** Browser origins allowed to call `/mcp`. */
   readonly allowedOrigins: readonly string[];
   readonly resourceName: string;
+  /** PRM `resource_documentation`. @default - none */
+  readonly resourceDocumentation?: string;
+  /** Reject tokens without `aud`. */
+  readonly requireAudience: boolean;
+  /** Verify tokens of this issuer instead of the Cognito pool. @default - the user pool's issuer */
+  readonly tokenIssuer?: string;
+  /** JWKS of `tokenIssuer`. @default - the handler's `<tokenIssuer>/.well-known/jwks.json` */
+  readonly tokenJwksUri?: string;
+  /** Extra accepted `aud` value. @default - none */
+  readonly tokenAudience?: string;
+  /** `registrations`: the token's client must be the static client or still registered; `none`: no lookup. */
+  readonly clientCheck: 'registrations' | 'none';
+  /** How long a registration's liveness is cached. */
+  readonly clientCheckTtlSeconds: number;
   readonly logLevel: string;
   readonly logRetentionDays: number;
   readonly retainData: boolean;
@@ -75,8 +89,21 @@ export class McpServer extends Construct {
       SCOPE_READ: props.readScope,
       SCOPE_WRITE: props.writeScope,
       RESOURCE_NAME: props.resourceName,
+      REQUIRE_AUDIENCE: String(props.requireAudience),
+      CLIENT_CHECK: props.clientCheck,
+      CLIENT_CHECK_TTL_SECONDS: String(props.clientCheckTtlSeconds),
     };
-    if (props.allowedOrigins.length > 0) environment.ALLOWED_ORIGINS = props.allowedOrigins.join(',');
+    // Optional variables only when configured: the handler's defaults apply otherwise.
+    const optionalEnvironment: Record<string, string | undefined> = {
+      ALLOWED_ORIGINS: props.allowedOrigins.length > 0 ? props.allowedOrigins.join(',') : undefined,
+      RESOURCE_DOCUMENTATION: props.resourceDocumentation,
+      TOKEN_ISSUER: props.tokenIssuer,
+      TOKEN_JWKS_URI: props.tokenJwksUri,
+      TOKEN_AUDIENCE: props.tokenAudience,
+    };
+    for (const [name, value] of Object.entries(optionalEnvironment)) {
+      if (value) environment[name] = value;
+    }
 
     this.handler = new HandlerFunction(this, 'Handler', {
       entry: MCP_HANDLER_ENTRY,
@@ -87,8 +114,16 @@ export class McpServer extends Construct {
       logRetentionDays: props.logRetentionDays,
       retainData: props.retainData,
     });
-    // Liveness check of the token's client: one GetItem, nothing else on that table.
-    props.registrationsTable.grant(this.handler.role, 'dynamodb:GetItem');
+    if (props.clientCheck === 'registrations') {
+      // Liveness check of the token's client: one GetItem, nothing else on that table.
+      props.registrationsTable.grant(this.handler.role, 'dynamodb:GetItem');
+      if (props.tokenIssuer) {
+        Annotations.of(this).addWarningV2(
+          'mcp-auth:clientCheckWithTokenIssuer',
+          'tokenIssuer is set but clientCheck is registrations: tokens are accepted only for the static client and clients registered through this stack. Set clientCheck=none for clients of another issuer.',
+        );
+      }
+    }
     // Item-level reads and writes on the notes table; no Scan, no batch or stream access.
     props.notesTable.grant(
       this.handler.role,

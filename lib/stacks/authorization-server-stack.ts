@@ -38,6 +38,8 @@ export class AuthorizationServerStack extends Stack {
       accessTokenValidityMinutes: config.accessTokenValidityMinutes,
       idTokenValidityMinutes: config.idTokenValidityMinutes,
       refreshTokenValidityDays: config.refreshTokenValidityDays,
+      // Same grace period as the static client (Cognito stack), for every client the bridge creates.
+      refreshTokenRotationGraceSeconds: config.refreshTokenRotationGracePeriodSeconds,
       logLevel: config.logLevel,
       logRetentionDays: config.logRetentionDays,
       retainData: config.retainData,

@@ -5,7 +5,21 @@ const fromContext = (context: Record<string, unknown>) => parseConfig((key) => c
 
 describe('parseConfig', () => {
   it('returns the documented defaults for an empty context', () => {
-    expect(fromContext({})).toEqual({ ...DEFAULT_CONFIG, domainPrefix: undefined, initialAccessTokenSha256: undefined });
+    expect(fromContext({})).toEqual({
+      ...DEFAULT_CONFIG,
+      domainPrefix: undefined,
+      initialAccessTokenSha256: undefined,
+      resourceDocumentation: undefined,
+      tokenIssuer: undefined,
+      tokenJwksUri: undefined,
+      tokenAudience: undefined,
+    });
+    expect(DEFAULT_CONFIG).toMatchObject({
+      refreshTokenRotationGracePeriodSeconds: 0,
+      requireAudience: false,
+      clientCheck: 'registrations',
+      clientCheckTtlSeconds: 60,
+    });
   });
 
   it('cdk.json repeats the defaults rather than diverging from them', () => {
@@ -31,6 +45,27 @@ describe('parseConfig', () => {
     });
   });
 
+  it('accepts another token issuer with its JWKS, audience, no client check and a documentation URL', () => {
+    const config = fromContext({
+      requireAudience: 'true',
+      tokenIssuer: 'https://login.example.com/realms/mcp',
+      tokenJwksUri: 'https://login.example.com/realms/mcp/protocol/openid-connect/certs',
+      tokenAudience: 'mcp-api',
+      clientCheck: 'none',
+      clientCheckTtlSeconds: '0',
+      resourceDocumentation: 'https://docs.example.com/mcp',
+    });
+    expect(config).toMatchObject({
+      requireAudience: true,
+      tokenIssuer: 'https://login.example.com/realms/mcp',
+      tokenJwksUri: 'https://login.example.com/realms/mcp/protocol/openid-connect/certs',
+      tokenAudience: 'mcp-api',
+      clientCheck: 'none',
+      clientCheckTtlSeconds: 0,
+      resourceDocumentation: 'https://docs.example.com/mcp',
+    });
+  });
+
   it.each([
     [{ stage: 'Prod' }, /stage/],
     [{ domainPrefix: 'my-cognito-login' }, /domainPrefix/],
@@ -46,6 +81,18 @@ describe('parseConfig', () => {
     [{ logRetentionDays: 2 }, /logRetentionDays/],
     [{ scopeRead: 'same', scopeWrite: 'same' }, /differ/],
     [{ scopeWrite: 'has space' }, /scopeWrite/],
+    [{ requireAudience: 'yes' }, /requireAudience/],
+    [{ tokenIssuer: 'http://login.example.com' }, /tokenIssuer must be an https URL/],
+    [{ tokenIssuer: 'login.example.com' }, /tokenIssuer must be an https URL/],
+    [{ tokenIssuer: 'https://login.example.com?tenant=a' }, /tokenIssuer must be an https URL/],
+    [{ tokenJwksUri: 'https://login.example.com/jwks.json' }, /tokenJwksUri applies only to another token issuer: set tokenIssuer/],
+    [{ tokenAudience: 'mcp-api' }, /tokenAudience applies only to another token issuer: set tokenIssuer/],
+    [{ tokenIssuer: 'https://login.example.com', tokenJwksUri: 'http://login.example.com/jwks.json' }, /tokenJwksUri must be an https URL/],
+    [{ tokenIssuer: 'https://login.example.com', tokenAudience: 'two words' }, /tokenAudience/],
+    [{ clientCheck: 'off' }, /clientCheck must be one of registrations, none/],
+    [{ clientCheckTtlSeconds: '-1' }, /clientCheckTtlSeconds/],
+    [{ clientCheckTtlSeconds: 86_401 }, /clientCheckTtlSeconds/],
+    [{ resourceDocumentation: 'http://docs.example.com' }, /resourceDocumentation must be an https URL/],
   ])('rejects %j', (context, message) => {
     expect(() => fromContext(context)).toThrow(ConfigError);
     expect(() => fromContext(context)).toThrow(message);

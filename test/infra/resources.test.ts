@@ -1,7 +1,7 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AUTHORIZATION_SERVER_ROUTES } from '../../lib/constructs/authorization-server';
 import { MCP_SERVER_ROUTES } from '../../lib/constructs/mcp-server';
-import { allTemplates, onlyFunction, resourcesOf, synthApp, type SynthesizedApp } from './app-fixture';
+import { allTemplates, nagFindings, onlyFunction, resourcesOf, synthApp, type SynthesizedApp } from './app-fixture';
 
 // One synth of the default (dev) app for every test below: bundling the handlers is the slow part.
 let dev: SynthesizedApp;
@@ -209,6 +209,7 @@ describe('Lambda functions', () => {
         'ACCESS_TOKEN_VALIDITY_MINUTES',
         'ID_TOKEN_VALIDITY_MINUTES',
         'REFRESH_TOKEN_VALIDITY_DAYS',
+        'REFRESH_TOKEN_ROTATION_GRACE_SECONDS',
         'NODE_OPTIONS',
       ].sort(),
     );
@@ -221,6 +222,8 @@ describe('Lambda functions', () => {
       ACCESS_TOKEN_VALIDITY_MINUTES: '60',
       ID_TOKEN_VALIDITY_MINUTES: '60',
       REFRESH_TOKEN_VALIDITY_DAYS: '30',
+      // Same default as the static client's RetryGracePeriodSeconds.
+      REFRESH_TOKEN_ROTATION_GRACE_SECONDS: '0',
     });
     const allowed = JSON.stringify(env.ALLOWED_SCOPES);
     expect(allowed).toMatch(/\/mcp\/read \S*\/mcp\/write openid email profile/);
@@ -228,7 +231,7 @@ describe('Lambda functions', () => {
     expect(JSON.stringify(env.JWKS_URI)).toContain('/.well-known/jwks.json');
   });
 
-  it('MCP server gets every required contract variable', () => {
+  it('MCP server gets every required contract variable and the token-check defaults', () => {
     const env = onlyFunction(dev.mcpServer).Properties.Environment.Variables;
     expect(Object.keys(env).sort()).toEqual(
       [
@@ -242,9 +245,69 @@ describe('Lambda functions', () => {
         'SCOPE_READ',
         'SCOPE_WRITE',
         'RESOURCE_NAME',
+        'REQUIRE_AUDIENCE',
+        'CLIENT_CHECK',
+        'CLIENT_CHECK_TTL_SECONDS',
         'NODE_OPTIONS',
       ].sort(),
     );
+    expect(env).toMatchObject({ REQUIRE_AUDIENCE: 'false', CLIENT_CHECK: 'registrations', CLIENT_CHECK_TTL_SECONDS: '60' });
+    // Optional variables are left to the handler's defaults (the Cognito pool as issuer) when not configured.
+    for (const name of ['TOKEN_ISSUER', 'TOKEN_JWKS_URI', 'TOKEN_AUDIENCE', 'RESOURCE_DOCUMENTATION', 'ALLOWED_ORIGINS']) {
+      expect(env[name]).toBeUndefined();
+    }
+  });
+
+  it('gives the static client and the clients the bridge creates the same refresh token grace period', () => {
+    const graceful = synthApp({ refreshTokenRotationGracePeriodSeconds: '30' });
+    graceful.cognito.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 30 },
+    });
+    expect(onlyFunction(graceful.authorizationServer).Properties.Environment.Variables.REFRESH_TOKEN_ROTATION_GRACE_SECONDS).toBe('30');
+  });
+
+  it('passes the token-check context to the MCP server: another issuer, its JWKS and audience, no client check', () => {
+    const other = synthApp({
+      requireAudience: 'true',
+      tokenIssuer: 'https://login.example.com/realms/mcp',
+      tokenJwksUri: 'https://login.example.com/realms/mcp/protocol/openid-connect/certs',
+      tokenAudience: 'mcp-api',
+      clientCheck: 'none',
+      clientCheckTtlSeconds: '300',
+      resourceDocumentation: 'https://docs.example.com/mcp',
+    });
+    const env = onlyFunction(other.mcpServer).Properties.Environment.Variables;
+    expect(env).toMatchObject({
+      REQUIRE_AUDIENCE: 'true',
+      TOKEN_ISSUER: 'https://login.example.com/realms/mcp',
+      TOKEN_JWKS_URI: 'https://login.example.com/realms/mcp/protocol/openid-connect/certs',
+      TOKEN_AUDIENCE: 'mcp-api',
+      CLIENT_CHECK: 'none',
+      CLIENT_CHECK_TTL_SECONDS: '300',
+      RESOURCE_DOCUMENTATION: 'https://docs.example.com/mcp',
+    });
+    // Without the liveness lookup the MCP function needs no access to the registrations table.
+    const policies = JSON.stringify(resourcesOf(other.mcpServer, 'AWS::IAM::Policy'));
+    expect(policies).not.toContain('RegistrationsTable');
+    expect(policies).toContain('NotesTable');
+    expect(Annotations.fromStack(other.stacks.mcpServer).findWarning('*', Match.anyValue())).toEqual([]);
+    expect(nagFindings(other.app)).toEqual([]);
+  });
+
+  it('passes only the configured optional variables, and warns about another issuer with the registrations check', () => {
+    const partial = synthApp({ tokenIssuer: 'https://login.example.com', resourceDocumentation: 'https://docs.example.com/mcp' });
+    const env = onlyFunction(partial.mcpServer).Properties.Environment.Variables;
+    expect(env).toMatchObject({
+      TOKEN_ISSUER: 'https://login.example.com',
+      RESOURCE_DOCUMENTATION: 'https://docs.example.com/mcp',
+      CLIENT_CHECK: 'registrations',
+      REQUIRE_AUDIENCE: 'false',
+    });
+    expect(env.TOKEN_JWKS_URI).toBeUndefined();
+    expect(env.TOKEN_AUDIENCE).toBeUndefined();
+    const warnings = Annotations.fromStack(partial.stacks.mcpServer).findWarning('*', Match.stringLikeRegexp('clientCheck=none'));
+    expect(warnings).toHaveLength(1);
+    expect(Annotations.fromStack(dev.stacks.mcpServer).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   it('the MCP server names the facade issuer and resource URL exactly as the facade does', () => {
