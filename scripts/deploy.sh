@@ -16,7 +16,9 @@ stack outputs (MCP server URL, metadata URL, registration endpoint, user pool id
 login URL, static client id) to cdk-outputs.json.
 
 Needs: the aws CLI, valid credentials (aws sts get-caller-identity), and a CDK-bootstrapped
-account/region (npx cdk bootstrap). Any extra options go to cdk deploy, for example:
+account/region (npx cdk bootstrap). A custom bootstrap qualifier is read from
+-c @aws-cdk/core:bootstrapQualifier=..., CDK_BOOTSTRAP_QUALIFIER or cdk.json, in that order.
+Any extra options go to cdk deploy, for example:
   npm run deploy -- -c stage=prod -c retainData=true
   npm run deploy -- -c domainPrefix=my-unique-prefix -c callbackUrls=https://app.example.com/cb
   AWS_PROFILE=work AWS_REGION=eu-west-1 npm run deploy
@@ -28,5 +30,6 @@ if wants_help "$@"; then usage; exit 0; fi
 preflight "$@"
 require_bootstrap
 echo "Deploying to account ${ACCOUNT} in ${REGION}..."
-npx cdk deploy --all --require-approval never --outputs-file cdk-outputs.json "$@"
+npx cdk deploy --all --require-approval never --outputs-file cdk-outputs.json \
+  ${QUALIFIER_CONTEXT[@]+"${QUALIFIER_CONTEXT[@]}"} "$@"
 echo "Done. Stack outputs are in cdk-outputs.json."

@@ -23,4 +23,5 @@ if wants_help "$@"; then usage; exit 0; fi
 # No bootstrap check: stacks can be deleted without it.
 preflight "$@"
 echo "Destroying all stacks in account ${ACCOUNT}, ${REGION}..."
-npx cdk destroy --all --force "$@"
+# The qualifier names the deploy role cdk assumes, so a CDK_BOOTSTRAP_QUALIFIER reaches cdk here too.
+npx cdk destroy --all --force ${QUALIFIER_CONTEXT[@]+"${QUALIFIER_CONTEXT[@]}"} "$@"

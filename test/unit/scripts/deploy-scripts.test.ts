@@ -55,8 +55,8 @@ function withAws(present: boolean) {
   else fs.rmSync(aws, { force: true });
 }
 
-function run(script: 'deploy' | 'destroy', args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(BASH, [path.join(ROOT, 'scripts', `${script}.sh`), ...args], {
+function run(script: 'deploy' | 'destroy', args: string[], env: Record<string, string> = {}, root = ROOT) {
+  const result = spawnSync(BASH, [path.join(root, 'scripts', `${script}.sh`), ...args], {
     env: { PATH: bin, HOME: dir, FAKE_LOG: log, FAKE_AWS: 'ok', ...env },
     encoding: 'utf8',
     timeout: 10_000,
@@ -130,6 +130,92 @@ describe('scripts/deploy.sh', () => {
       'npx cdk deploy --all --require-approval never --outputs-file cdk-outputs.json -c stage=prod -c retainData=true',
     );
     expect(result.stdout).toContain('account 123456789012 in eu-west-1');
+  });
+});
+
+describe('bootstrap qualifier', () => {
+  const KEY = '@aws-cdk/core:bootstrapQualifier';
+  // The last lookup: a test that runs twice shares one call log.
+  const ssmName = (calls: string[]) => [...calls].reverse().find((c) => c.startsWith('aws ssm get-parameter'))?.split(' ')[4];
+
+  /** A copy of the scripts next to a cdk.json of our own, as a project with a custom qualifier would have. */
+  function projectWithCdkJson(context: Record<string, unknown>): string {
+    const project = fs.mkdtempSync(path.join(dir, 'project-'));
+    fs.mkdirSync(path.join(project, 'scripts'));
+    for (const file of ['deploy.sh', 'destroy.sh', 'aws-preflight.sh']) {
+      fs.copyFileSync(path.join(ROOT, 'scripts', file), path.join(project, 'scripts', file));
+    }
+    fs.writeFileSync(path.join(project, 'cdk.json'), JSON.stringify({ app: 'npx tsx bin/app.ts', context }, null, 2));
+    return project;
+  }
+
+  it('is CDK default hnb659fds when nothing sets one (cdk.json of this repo has none)', () => {
+    withAws(true);
+    const result = run('deploy', [], { AWS_REGION: 'eu-west-1' });
+    expect(result.status).toBe(0);
+    expect(ssmName(result.calls)).toBe('/cdk-bootstrap/hnb659fds/version');
+    expect(result.calls.at(-1)).not.toContain(KEY);
+  });
+
+  it('comes from CDK_BOOTSTRAP_QUALIFIER, which is handed on to cdk as context', () => {
+    withAws(true);
+    const result = run('deploy', ['-c', 'stage=prod'], { AWS_REGION: 'eu-west-1', CDK_BOOTSTRAP_QUALIFIER: 'envq1' });
+    expect(result.status).toBe(0);
+    expect(ssmName(result.calls)).toBe('/cdk-bootstrap/envq1/version');
+    expect(result.calls.at(-1)).toBe(
+      `npx cdk deploy --all --require-approval never --outputs-file cdk-outputs.json -c ${KEY}=envq1 -c stage=prod`,
+    );
+  });
+
+  it.each([
+    [['-c', `${KEY}=argq1`]],
+    [['--context', `${KEY}=argq1`]],
+    [[`--context=${KEY}=argq1`]],
+  ])('comes from a %j argument first, which reaches cdk unchanged', (qualifierArgs) => {
+    withAws(true);
+    const args = ['-c', 'stage=prod', ...qualifierArgs];
+    const result = run('deploy', args, { AWS_REGION: 'eu-west-1', CDK_BOOTSTRAP_QUALIFIER: 'envq1' });
+    expect(result.status).toBe(0);
+    expect(ssmName(result.calls)).toBe('/cdk-bootstrap/argq1/version');
+    expect(result.calls.at(-1)).toBe(`npx cdk deploy --all --require-approval never --outputs-file cdk-outputs.json ${args.join(' ')}`);
+  });
+
+  it('comes from cdk.json context when neither argument nor variable sets one', () => {
+    withAws(true);
+    const project = projectWithCdkJson({ stage: 'dev', [KEY]: 'jsonq1', retainData: false });
+    const fromJson = run('deploy', [], { AWS_REGION: 'eu-west-1' }, project);
+    expect(fromJson.status).toBe(0);
+    expect(ssmName(fromJson.calls)).toBe('/cdk-bootstrap/jsonq1/version');
+    // cdk reads cdk.json itself.
+    expect(fromJson.calls.at(-1)).toBe('npx cdk deploy --all --require-approval never --outputs-file cdk-outputs.json');
+
+    const overridden = run('deploy', [], { AWS_REGION: 'eu-west-1', CDK_BOOTSTRAP_QUALIFIER: 'envq1' }, project);
+    expect(ssmName(overridden.calls)).toBe('/cdk-bootstrap/envq1/version');
+    expect(overridden.calls.at(-1)).toContain(`-c ${KEY}=envq1`);
+  });
+
+  it('is named in the not-bootstrapped message, with the bootstrap command for it', () => {
+    withAws(true);
+    const result = run('deploy', ['-c', `${KEY}=argq1`], { AWS_REGION: 'eu-west-1', FAKE_AWS: 'noboot' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('not CDK-bootstrapped in eu-west-1 (bootstrap qualifier argq1)');
+    expect(result.stderr).toContain('npx cdk bootstrap aws://123456789012/eu-west-1 --qualifier argq1');
+    expect(result.calls.some((c) => c.startsWith('npx'))).toBe(false);
+  });
+
+  it('rejects a qualifier that CDK bootstrap would not accept, before calling aws', () => {
+    withAws(true);
+    const result = run('deploy', [], { AWS_REGION: 'eu-west-1', CDK_BOOTSTRAP_QUALIFIER: 'way/too-long-qualifier' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("invalid CDK bootstrap qualifier 'way/too-long-qualifier'");
+    expect(result.calls).toEqual([]);
+  });
+
+  it('reaches cdk destroy too (the qualifier names the role cdk assumes)', () => {
+    withAws(true);
+    const result = run('destroy', ['-c', 'stage=prod'], { AWS_REGION: 'eu-west-1', CDK_BOOTSTRAP_QUALIFIER: 'envq1' });
+    expect(result.status).toBe(0);
+    expect(result.calls.at(-1)).toBe(`npx cdk destroy --all --force -c ${KEY}=envq1 -c stage=prod`);
   });
 });
 
