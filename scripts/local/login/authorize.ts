@@ -1,7 +1,8 @@
 /**
  * `/oauth2/authorize`, standing in for Cognito's hosted login: GET shows the login form, POST
  * checks the password and redirects back with a code (RFC 6749 §4.1, RFC 7636, RFC 8707).
- * Consent: the user's login grants the requested scopes, as Cognito has no consent page.
+ * Consent: the user's login grants the requested scopes, as Cognito has no consent page. A scope the
+ * app client is not allowed fails the whole request with `invalid_scope`, as on Cognito.
  */
 import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
 import { bodyText, method } from '../../../lambda/shared/http';
@@ -76,10 +77,15 @@ async function check(query: URLSearchParams, deps: AuthorizeDeps): Promise<Check
   // RFC 8707 §2: a resource this server does not know is invalid_target (Cognito: no matching resource server).
   if (resource !== undefined && resource !== deps.resourceUrl) return fail('invalid_target', 'resource does not name a resource server of this authorization server.');
 
-  const requested = (query.get('scope') ?? '').split(' ').filter(Boolean);
-  const scopes = requested.length ? requested.filter((s) => client.allowedScopes.includes(s)) : [...client.allowedScopes];
-  if (scopes.length === 0) return fail('invalid_scope', 'None of the requested scopes is allowed for this client.');
-  return { ok: { client, redirectUri, state, scopes: [...new Set(scopes)], codeChallenge, resource, nonce: query.get('nonce') ?? undefined, forceLogin: query.get('prompt') === 'login' } };
+  const requested = [...new Set((query.get('scope') ?? '').split(' ').filter(Boolean))];
+  // Like Cognito, a request for any scope the app client does not allow fails as a whole: nothing is
+  // silently dropped, so a client that logs in here also logs in on AWS (RFC 6749 §4.1.2.1 invalid_scope).
+  const refused = requested.filter((s) => !client.allowedScopes.includes(s));
+  if (refused.length) return fail('invalid_scope', `The client may not request ${refused.join(' ')}.`);
+  // No scope asked for: every allowed scope (Cognito).
+  const scopes = requested.length ? requested : [...client.allowedScopes];
+  if (scopes.length === 0) return fail('invalid_scope', 'The client has no allowed scopes.');
+  return { ok: { client, redirectUri, state, scopes, codeChallenge, resource, nonce: query.get('nonce') ?? undefined, forceLogin: query.get('prompt') === 'login' } };
 }
 
 export async function authorize(event: HttpEvent, deps: AuthorizeDeps): Promise<HttpResult> {
