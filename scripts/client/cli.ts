@@ -21,7 +21,9 @@ Commands:
 Options:
   --client-id <id>         use a pre-registered public client instead of registering
   --callback-port <port>   loopback port for the login callback (default: picked once, then reused)
-  --headless               do not open a browser: follow the authorization redirects here
+  --headless               do not open a browser: follow the authorization redirects here and fill
+                           a plain username/password login form (the local stack's, Cognito's
+                           classic hosted UI); pages that need JavaScript or MFA need a browser
   --username <name>        with --headless, fill the login form (or MCP_USERNAME)
   --password <password>    with --headless, fill the login form (or MCP_PASSWORD)
 State: $XDG_CONFIG_HOME/mcp-auth-client/ (default ~/.config/mcp-auth-client/), files 0600.`;

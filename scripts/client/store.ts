@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { StoredOAuthClientInformation, StoredOAuthTokens } from '@modelcontextprotocol/client';
 
 export interface ClientState {
@@ -37,7 +37,8 @@ export class StateStore {
   }
 
   save(): void {
-    const dir = configDir();
+    // The folder of this store's own file: the environment given to the constructor decided both.
+    const dir = dirname(this.file);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
     const tmp = `${this.file}.tmp`;
