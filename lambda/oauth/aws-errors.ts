@@ -37,8 +37,17 @@ export function translateCognitoError(err: unknown, context: Record<string, unkn
         QUOTA_RETRY_AFTER_SECONDS,
       );
     case 'InvalidParameterException':
-      // Something our validation let through but Cognito refuses; its message names the field.
+    case 'InvalidOAuthFlowException':
+    case 'ScopeDoesNotExistException':
+      // Client faults of Create/UpdateUserPoolClient that the registered metadata can cause (a field,
+      // a flow/scope combination, a scope the pool lacks) and our validation let through. RFC 7591
+      // §3.2.2: that is `invalid_client_metadata`, never a 500; Cognito's message names the field.
+      // Logged, since it also means validation (or ALLOWED_SCOPES) is out of step with Cognito.
+      log.warn('Cognito refused the client metadata', { ...context, ...errorFields(err) });
       return new InvalidClientMetadataError(`The identity provider rejected the client metadata: ${(err as Error).message}`.slice(0, 500));
+    case 'ConcurrentModificationException':
+      // UpdateUserPoolClient racing another change of the same client: nothing was applied; retry.
+      return new TemporarilyUnavailableError('The client is being changed by another request; retry after the indicated delay.', THROTTLE_RETRY_AFTER_SECONDS);
     default:
       return translateTransient(err);
   }

@@ -104,25 +104,42 @@ function grantTypes(input: Input): GrantType[] {
   );
 }
 
+/** OIDC scopes that Cognito accepts on an app client only together with `openid`. */
+const NEEDS_OPENID = ['email', 'profile', 'phone'];
+
 /**
- * The registered `scope`: what the client asked for and this server offers (or the default when
+ * The registered `scope`: what the client asked for and this server offers it (or the default when
  * nothing usable was asked for). Clients of the code grant also get every scope of the MCP
  * resource: Cognito caps a token's scopes at its app client's allowed scopes, and MCP clients
  * register once with the first challenge's scope, then step up (403 insufficient_scope) without
  * registering again; which scopes a token carries is decided per authorization request, by the
- * user's login. Machine clients (client_credentials) keep exactly what they asked for.
+ * user's login. Machine clients (client_credentials) keep exactly the resource scopes they asked for
+ * (or the resource's default scopes), never OIDC ones.
  */
 function scopes(input: Input, policy: MetadataPolicy, codeGrant: boolean): string {
+  // RFC 7591 §2 / RFC 6749 §3.3: the server may register fewer scopes than requested. Without a
+  // user there is no OIDC: Cognito refuses openid/email/profile on a client_credentials app client
+  // (InvalidOAuthFlowException), so machine clients are offered the resource's scopes only.
+  const offered = codeGrant ? policy.allowedScopes : policy.allowedScopes.filter((s) => policy.resourceScopes.includes(s));
   const value = input.scope;
   let kept: string[] = [];
   if (value !== undefined && value !== null) {
     if (typeof value !== 'string') throw new InvalidClientMetadataError('scope must be a string of space-separated scope values.');
     if (value.length > MAX_SCOPE_STRING_LENGTH) throw new InvalidClientMetadataError(`scope must be at most ${MAX_SCOPE_STRING_LENGTH} characters.`);
-    // Drop what this server does not offer (offline_access, product names, …) and keep the rest.
-    kept = value.split(/\s+/).filter((s) => policy.allowedScopes.includes(s));
+    // Drop what this server does not offer (offline_access, product names, OIDC for machines, …) and keep the rest.
+    kept = value.split(/\s+/).filter((s) => offered.includes(s));
   }
-  const chosen = kept.length ? kept : policy.defaultScopes;
-  return [...new Set([...chosen, ...(codeGrant ? policy.resourceScopes : [])])].slice(0, MAX_SCOPE_COUNT).join(' ');
+  const chosen = kept.length ? kept : policy.defaultScopes.filter((s) => offered.includes(s));
+  // Cognito refuses email/profile/phone on an app client without openid (OIDC Core §5.4: they are
+  // requests for ID-token claims). Offering them offers openid, so it is added; machine clients
+  // never get here with them.
+  const openid = chosen.some((s) => NEEDS_OPENID.includes(s)) ? ['openid'] : [];
+  const registered = [...new Set([...openid, ...chosen, ...(codeGrant ? policy.resourceScopes : [])])].slice(0, MAX_SCOPE_COUNT);
+  if (registered.length === 0) {
+    // Only when DEFAULT_SCOPES holds no resource scope: a machine client must then name one.
+    throw new InvalidClientMetadataError(`scope has no scope this client can be registered for; ask for one of: ${offered.join(' ')}.`.slice(0, 500));
+  }
+  return registered.join(' ');
 }
 
 function redirectUris(input: Input, policy: MetadataPolicy, usesRedirects: boolean): { uris: string[]; kinds: Set<RedirectKind> } {
@@ -177,6 +194,14 @@ export function validateClientMetadata(input: Input, policy: MetadataPolicy): Cl
   }
   const responseTypes = stringArray(input, 'response_types', (d) => new InvalidClientMetadataError(d)) ?? (code ? ['code'] : []);
   if (code && !responseTypes.includes('code')) throw new InvalidClientMetadataError('response_types must include "code" (the only one supported).');
+  // RFC 7591 §2.1: "code" goes with the authorization_code grant. A client_credentials client that
+  // asks for it contradicts itself; say so rather than drop it (it never visits the authorization
+  // endpoint). Other values (`token`, hybrids) go with the implicit grant, dropped like it.
+  if (!code && responseTypes.includes('code')) {
+    throw new InvalidClientMetadataError(
+      'response_types "code" needs the authorization_code grant; a client_credentials client uses no authorization endpoint, so omit response_types or send [].',
+    );
+  }
   const { uris, kinds } = redirectUris(input, policy, code);
 
   const metadata: ClientMetadata = {

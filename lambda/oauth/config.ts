@@ -4,8 +4,12 @@
  */
 import { ConfigError, integer, list, optional, required, url, type Env } from '../shared/env';
 
-/** Seconds a rotated-out refresh token stays valid, for client retries (Cognito allows 0–60). */
-export const DEFAULT_ROTATION_GRACE_SECONDS = 10;
+/**
+ * Seconds a rotated-out refresh token stays valid, for client retries (Cognito allows 0–60). 0, as
+ * the CDK context `refreshTokenRotationGracePeriodSeconds` defaults to (it passes its value here):
+ * an old refresh token is refused at once (OAuth 2.1 §4.3.1 rotation for public clients).
+ */
+export const DEFAULT_ROTATION_GRACE_SECONDS = 0;
 /** How long clients and CDNs may cache the metadata documents. */
 export const METADATA_MAX_AGE_SECONDS = 300;
 
@@ -30,7 +34,7 @@ export interface OAuthConfig {
   readonly registrationMode: RegistrationMode;
   /** Hex SHA-256 of the initial access token (`token` mode). */
   readonly initialAccessTokenSha256?: string;
-  /** @default 10 registrations per source IP per window */
+  /** @default 10 registrations and updates (the Cognito-writing calls) per source IP per window */
   readonly registrationRateLimit: number;
   /** @default 3600 */
   readonly registrationRateWindowSeconds: number;
@@ -42,7 +46,7 @@ export interface OAuthConfig {
   readonly idTokenValidityMinutes: number;
   /** @default 30 */
   readonly refreshTokenValidityDays: number;
-  /** `REFRESH_TOKEN_ROTATION_GRACE_SECONDS` (not in contracts.md). @default 10 */
+  /** `REFRESH_TOKEN_ROTATION_GRACE_SECONDS`, set from the CDK context `refreshTokenRotationGracePeriodSeconds`. @default 0 */
   readonly rotationGraceSeconds: number;
   /** `SERVICE_DOCUMENTATION` (not in contracts.md): RFC 8414 `service_documentation`. @default none */
   readonly serviceDocumentation?: string;

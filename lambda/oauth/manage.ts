@@ -3,22 +3,24 @@ import { caller, empty, header, json, type HttpEvent, type HttpResult } from '..
 import { log } from '../shared/logger';
 import type { OAuthDeps } from './deps';
 import { registrationResponse } from './registration-response';
-import { authenticateRegistration, deleteClient, updateClient } from './registrations';
+import { authenticateRegistration, deleteClient, readClient, updateClient } from './registrations';
 import { jsonObjectBody } from './request';
 
-/** RFC 7592 §2.1: the current registration (without secret or token, which are not stored). */
+/** RFC 7592 §2.1: the current registration, with a new registration access token (§3; the old one stops working). */
 export async function getRegistrationRoute(deps: OAuthDeps, event: HttpEvent, clientId: string): Promise<HttpResult> {
   const record = await authenticateRegistration(deps, clientId, header(event, 'authorization'));
-  return json(200, registrationResponse(record, deps.config.issuerUrl));
+  const { record: read, registrationAccessToken } = await readClient(deps, record);
+  return json(200, registrationResponse(read, deps.config.issuerUrl, { registrationAccessToken }));
 }
 
-/** RFC 7592 §2.2: replace the registration with the full metadata sent. */
+/** RFC 7592 §2.2: replace the registration with the full metadata sent; a new registration access token (§3). */
 export async function putRegistrationRoute(deps: OAuthDeps, event: HttpEvent, clientId: string): Promise<HttpResult> {
   const record = await authenticateRegistration(deps, clientId, header(event, 'authorization'));
   const requested = jsonObjectBody(event);
-  const updated = await updateClient(deps, record, requested);
-  log.info('client updated', { clientId, redirectUris: updated.metadata.redirect_uris, scope: updated.metadata.scope, ...caller(event) });
-  return json(200, registrationResponse(updated, deps.config.issuerUrl));
+  const who = caller(event);
+  const { record: updated, registrationAccessToken } = await updateClient(deps, record, requested, who);
+  log.info('client updated', { clientId, redirectUris: updated.metadata.redirect_uris, scope: updated.metadata.scope, ...who });
+  return json(200, registrationResponse(updated, deps.config.issuerUrl, { registrationAccessToken }));
 }
 
 /** RFC 7592 §2.3: delete the app client and the record; 204. */

@@ -7,7 +7,7 @@ import type { RegistrationRecord } from './registration-store';
 export interface IssuedCredentials {
   /** Only on creation, for confidential clients; never stored. */
   readonly clientSecret?: string;
-  /** Only on creation; stored as a hash only. */
+  /** On creation, and a new one on every read and update (RFC 7592 §3 rotation); stored as a hash only. */
   readonly registrationAccessToken?: string;
 }
 
@@ -16,9 +16,9 @@ export function registrationClientUri(issuerUrl: string, clientId: string): stri
 }
 
 /**
- * The client information response. On reads (RFC 7592 §3) it carries neither the secret nor the
- * registration access token: neither is stored in plaintext, and the client keeps using the token
- * it was given (RFC 7592 §3 lets the server omit a new one).
+ * The client information response. RFC 7592 §3 requires `registration_access_token` in it; the
+ * stored hash cannot give the token back, so reads and updates pass a freshly rotated one. The
+ * secret is never stored, so only the creation response carries it (RFC 7592 §3 lets it be omitted).
  */
 export function registrationResponse(record: RegistrationRecord, issuerUrl: string, issued: IssuedCredentials = {}): Record<string, unknown> {
   return {

@@ -1,9 +1,10 @@
 /**
  * Registration records in DynamoDB (docs/contracts.md): one item `client#<client_id>` per
  * registered client, holding the registered metadata and the SHA-256 of its registration access
- * token, never a token or secret. Independent of how clients reach Cognito.
+ * token, never a token or secret. The hash changes on every RFC 7592 read and update (rotation),
+ * always by a write conditional on the previous hash. Independent of how clients reach Cognito.
  */
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { translateTransient } from './aws-errors';
 import type { ClientMetadata } from './client-metadata';
 
@@ -49,15 +50,37 @@ export function putNewRegistration(store: StoreDeps, record: RegistrationRecord)
   });
 }
 
-/** Replaces a record, only if it still carries the token hash the caller authenticated with. */
-export function replaceRegistration(store: StoreDeps, record: RegistrationRecord): Promise<void> {
+/**
+ * Replaces a record, only if it still carries `expectedHash`, the token hash the caller
+ * authenticated with (the new record usually carries a new one: RFC 7592 §3 rotation).
+ */
+export function replaceRegistration(store: StoreDeps, record: RegistrationRecord, expectedHash: string): Promise<void> {
   return guarded(async () => {
     await store.ddb.send(
       new PutCommand({
         TableName: store.tableName,
         Item: record,
         ConditionExpression: 'attribute_exists(pk) AND registrationTokenHash = :hash',
-        ExpressionAttributeValues: { ':hash': record.registrationTokenHash },
+        ExpressionAttributeValues: { ':hash': expectedHash },
+      }),
+    );
+  });
+}
+
+/**
+ * Swaps the registration access token hash, only if the record still carries `expectedHash`: of
+ * two requests that authenticated with one token, exactly one rotates it; the other gets
+ * `RegistrationConflictError` instead of a token that was never stored.
+ */
+export function rotateRegistrationTokenHash(store: StoreDeps, clientId: string, expectedHash: string, newHash: string): Promise<void> {
+  return guarded(async () => {
+    await store.ddb.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: { pk: registrationKey(clientId) },
+        UpdateExpression: 'SET registrationTokenHash = :new',
+        ConditionExpression: 'attribute_exists(pk) AND registrationTokenHash = :old',
+        ExpressionAttributeValues: { ':old': expectedHash, ':new': newHash },
       }),
     );
   });

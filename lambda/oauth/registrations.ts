@@ -16,6 +16,7 @@ import {
   putNewRegistration,
   RegistrationConflictError,
   replaceRegistration,
+  rotateRegistrationTokenHash,
   type RegistrationRecord,
   type StoreDeps,
 } from './registration-store';
@@ -37,8 +38,22 @@ export interface Caller {
 /** 409: the registration changed while this request worked on it. */
 export class RegistrationChangedError extends OAuthError {
   constructor() {
-    super('invalid_request', 409, 'The registration changed while this request was processed; read it again and retry.');
+    super(
+      'invalid_request',
+      409,
+      'The registration changed while this request was processed (another read, update or delete with the same registration access token); nothing was changed. Continue with the token that request returned.',
+    );
   }
+}
+
+/** A registration with the token just issued for it (returned once, stored only as a hash). */
+export interface IssuedRegistration {
+  readonly record: RegistrationRecord;
+  readonly registrationAccessToken: string;
+}
+
+function rateLimit(deps: OAuthDeps) {
+  return { limit: deps.config.registrationRateLimit, windowSeconds: deps.config.registrationRateWindowSeconds };
 }
 
 function store(deps: OAuthDeps): StoreDeps {
@@ -69,13 +84,7 @@ export async function registerClient(
 ): Promise<{ record: RegistrationRecord; clientSecret?: string; registrationAccessToken: string }> {
   const metadata = validateClientMetadata(requested, deps.config);
   const now = deps.now();
-  await consumeRegistrationQuota(
-    deps.ddb,
-    deps.config.registrationsTable,
-    { limit: deps.config.registrationRateLimit, windowSeconds: deps.config.registrationRateWindowSeconds },
-    who.sourceIp,
-    now,
-  );
+  await consumeRegistrationQuota(deps.ddb, deps.config.registrationsTable, rateLimit(deps), who.sourceIp, now);
   const { clientId, clientSecret } = await createAppClient(deps.idp, deps.config, metadata);
   const registrationAccessToken = newOpaqueToken(REGISTRATION_TOKEN_BYTES);
   const record: RegistrationRecord = {
@@ -120,8 +129,38 @@ async function checkSentSecret(deps: OAuthDeps, record: RegistrationRecord, sent
   }
 }
 
-/** RFC 7592 §2.2: replaces the registration with the full metadata sent (omitted fields take defaults). */
-export async function updateClient(deps: OAuthDeps, record: RegistrationRecord, requested: Record<string, unknown>): Promise<RegistrationRecord> {
+/**
+ * RFC 7592 §3: the client information response carries a registration access token, and the
+ * server MAY rotate it. Only its hash is stored, so the token is rotated on every read: the new
+ * one is returned and the old one stops working. Of two reads with one token exactly one wins
+ * (conditional write); the other gets 401, never a token that was not stored.
+ */
+export async function readClient(deps: OAuthDeps, record: RegistrationRecord): Promise<IssuedRegistration> {
+  const registrationAccessToken = newOpaqueToken(REGISTRATION_TOKEN_BYTES);
+  const registrationTokenHash = sha256Hex(registrationAccessToken);
+  try {
+    await rotateRegistrationTokenHash(store(deps), record.clientId, record.registrationTokenHash, registrationTokenHash);
+  } catch (err) {
+    if (!(err instanceof RegistrationConflictError)) throw err;
+    throw new InvalidTokenError(
+      'The registration access token is no longer valid: a concurrent request rotated it (use the token it returned) or deleted the client.',
+      'Bearer error="invalid_token"',
+    );
+  }
+  return { record: { ...record, registrationTokenHash }, registrationAccessToken };
+}
+
+/**
+ * RFC 7592 §2.2: replaces the registration with the full metadata sent (omitted fields take
+ * defaults) and, as on reads (RFC 7592 §3), rotates the registration access token. Only a valid
+ * request spends the caller's rate-limit budget, right before Cognito is changed.
+ */
+export async function updateClient(
+  deps: OAuthDeps,
+  record: RegistrationRecord,
+  requested: Record<string, unknown>,
+  who: Caller,
+): Promise<IssuedRegistration> {
   if (requested.client_id !== record.clientId) {
     throw new InvalidClientMetadataError('The body must carry client_id, equal to the client being updated.');
   }
@@ -132,23 +171,33 @@ export async function updateClient(deps: OAuthDeps, record: RegistrationRecord, 
     );
   }
   await checkSentSecret(deps, record, requested.client_secret);
+  const now = deps.now();
+  // UpdateUserPoolClient shares Cognito's 5 requests/s per pool with registration: one budget.
+  await consumeRegistrationQuota(deps.ddb, deps.config.registrationsTable, rateLimit(deps), who.sourceIp, now);
   await updateAppClient(deps.idp, deps.config, record.clientId, metadata);
-  const updated: RegistrationRecord = { ...record, metadata, updatedAt: deps.now().toISOString() };
+  const registrationAccessToken = newOpaqueToken(REGISTRATION_TOKEN_BYTES);
+  const updated: RegistrationRecord = { ...record, metadata, registrationTokenHash: sha256Hex(registrationAccessToken), updatedAt: now.toISOString() };
   try {
-    await replaceRegistration(store(deps), updated);
+    await replaceRegistration(store(deps), updated, record.registrationTokenHash);
   } catch (err) {
     await restoreAppClient(deps, record);
     throw err instanceof RegistrationConflictError ? new RegistrationChangedError() : err;
   }
-  return updated;
+  return { record: updated, registrationAccessToken };
 }
 
-async function restoreAppClient(deps: OAuthDeps, record: RegistrationRecord): Promise<void> {
+/**
+ * Puts the app client back in line with the stored record after a failed record write: the record
+ * as it is now (a concurrent update may have replaced it), else as this request read it.
+ */
+async function restoreAppClient(deps: OAuthDeps, read: RegistrationRecord): Promise<void> {
   try {
-    await updateAppClient(deps.idp, deps.config, record.clientId, record.metadata as ClientMetadata);
-    log.warn('registration update rolled back', { clientId: record.clientId });
+    const current = await getRegistration(store(deps), read.clientId).catch(() => read);
+    if (!current) return; // Deleted meanwhile: the delete removed the app client first.
+    await updateAppClient(deps.idp, deps.config, current.clientId, current.metadata as ClientMetadata);
+    log.warn('registration update rolled back', { clientId: read.clientId });
   } catch (err) {
-    log.error('app client and registration record disagree: re-apply the record by hand', { clientId: record.clientId, ...errorFields(err) });
+    log.error('app client and registration record disagree: re-apply the record by hand', { clientId: read.clientId, ...errorFields(err) });
   }
 }
 

@@ -73,6 +73,40 @@ describe('per-source-IP rate limit (DynamoDB counter, across instances)', () => 
   });
 });
 
+describe('PUT /register/{id} spends the same per-IP budget (UpdateUserPoolClient shares Cognito\'s 5/s per pool)', () => {
+  test('valid updates count, rejected ones do not; over the budget: 429, nothing changed, token kept', async () => {
+    const environment = await newEnvironment(services, { REGISTRATION_RATE_LIMIT: '3', REGISTRATION_RATE_WINDOW_SECONDS: '3600' });
+    const { handler } = buildHandler(services, environment);
+    const ip = '198.51.100.20';
+    const created = bodyOf(await handler(event('POST', '/register', { body: publicClient({ client_name: 'One' }), sourceIp: ip })));
+    const id = created.client_id as string;
+    let token = created.registration_access_token as string;
+    const put = (body: Record<string, unknown>, sourceIp = ip) =>
+      handler(event('PUT', `/register/${id}`, { headers: { authorization: `Bearer ${token}` }, body: { ...body, client_id: id }, sourceIp }));
+
+    // Rejected by validation: costs nothing.
+    for (let i = 0; i < 3; i++) expect((await put(publicClient({ redirect_uris: ['http://evil.example.com/cb'] }))).statusCode).toBe(400);
+    const second = await put(publicClient({ client_name: 'Two' }));
+    expect(second.statusCode).toBe(200); // 2 of 3
+    token = bodyOf(second).registration_access_token as string;
+    const third = await put(publicClient({ client_name: 'Three' }));
+    expect(third.statusCode).toBe(200); // 3 of 3
+    token = bodyOf(third).registration_access_token as string;
+
+    const limited = await put(publicClient({ client_name: 'Four' }));
+    expect(limited.statusCode).toBe(429);
+    expect(bodyOf(limited).error).toBe('temporarily_unavailable');
+    expect(Number(headerOf(limited, 'retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await listClients(services, environment.poolId)).map((c) => c.ClientName)).toEqual(['dcr Three']);
+    // Registration shares the budget; another address has its own.
+    expect((await handler(event('POST', '/register', { body: publicClient(), sourceIp: ip }))).statusCode).toBe(429);
+    const elsewhere = await put(publicClient({ client_name: 'Five' }), '198.51.100.21');
+    expect(elsewhere.statusCode).toBe(200); // the 429 rotated nothing: the token still worked
+    const counter = (await scanTable(services, environment.table)).find((i) => String(i.pk).startsWith(`rate#${ip}#`));
+    expect(counter).toMatchObject({ count: 3 });
+  });
+});
+
 describe('registration modes', () => {
   test('closed: 403 access_denied, nothing created', async () => {
     const environment = await newEnvironment(services, { REGISTRATION_MODE: 'closed' });
@@ -111,18 +145,24 @@ describe('no secret or registration token is stored or logged', () => {
       const secret = confidential.client_secret as string;
       const tokens = [confidential.registration_access_token as string, pub.registration_access_token as string];
       expect(secret).toBeTruthy();
-      const auth = { authorization: `Bearer ${tokens[0]}` };
+      const auth = (token: string) => ({ authorization: `Bearer ${token}` });
       const id = confidential.client_id as string;
-      await handler(event('GET', `/register/${id}`, { headers: auth }));
-      await handler(event('PUT', `/register/${id}`, { headers: auth, body: { client_id: id, client_secret: secret, redirect_uris: ['https://app.example.com/cb'] } }));
+      // RFC 7592 §3: reads and updates answer with a new token; each is followed by the next call.
+      const read = bodyOf(await handler(event('GET', `/register/${id}`, { headers: auth(tokens[0]!) })));
+      tokens.push(read.registration_access_token as string);
+      const body = { client_id: id, client_secret: secret, redirect_uris: ['https://app.example.com/cb'] };
+      const updated = bodyOf(await handler(event('PUT', `/register/${id}`, { headers: auth(tokens[2]!), body })));
+      tokens.push(updated.registration_access_token as string);
+      expect(tokens.every(Boolean)).toBe(true);
       const stored = JSON.stringify(await scanTable(services, environment.table));
       for (const value of [secret, ...tokens]) expect(stored).not.toContain(value);
-      expect(stored).toContain(sha256Hex(tokens[0]!));
+      expect(stored).toContain(sha256Hex(tokens[3]!));
+      expect(stored).not.toContain(sha256Hex(tokens[0]!));
       const items = await registrationItems(services, environment.table);
       for (const item of items) expect(Object.keys(item).sort()).toEqual(
         ['clientId', 'confidential', 'createdAt', 'createdBy', 'metadata', 'pk', 'registrationTokenHash', 'updatedAt'],
       );
-      await handler(event('DELETE', `/register/${id}`, { headers: auth }));
+      expect((await handler(event('DELETE', `/register/${id}`, { headers: auth(tokens[3]!) }))).statusCode).toBe(204);
     } finally {
       out.mockRestore();
       err.mockRestore();

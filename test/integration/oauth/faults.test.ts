@@ -5,7 +5,9 @@
 import {
   CreateUserPoolClientCommand,
   DeleteUserPoolClientCommand,
+  InvalidOAuthFlowException,
   LimitExceededException,
+  ScopeDoesNotExistException,
   TooManyRequestsException,
   UpdateUserPoolClientCommand,
   InternalErrorException,
@@ -40,6 +42,19 @@ function faulty<T extends { send: Send }>(client: T, fault: Fault): T {
       return async (command: unknown) => {
         const err = fault(command);
         if (err) throw err;
+        return target.send(command);
+      };
+    },
+  });
+}
+
+/** A client whose `send` first awaits `before(command)` (to interleave another request), then calls the real one. */
+function faultyAsync<T extends { send: Send }>(client: T, before: (command: unknown) => Promise<void>): T {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop !== 'send') return Reflect.get(target, prop, receiver);
+      return async (command: unknown) => {
+        await before(command);
         return target.send(command);
       };
     },
@@ -136,6 +151,19 @@ describe('throttling and quota', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  test('an attempt Cognito throttled still spends the per-IP budget (no refund: a flood must not keep its budget)', async () => {
+    const limited = await newEnvironment(services, { REGISTRATION_RATE_LIMIT: '1' });
+    const throttled = buildHandler(services, limited, (deps: OAuthDeps) => ({
+      ...deps,
+      idp: faulty(deps.idp as unknown as { send: Send }, (c) => (c instanceof CreateUserPoolClientCommand ? cognitoThrottled() : undefined)) as unknown as OAuthDeps['idp'],
+    })).handler;
+    expect((await throttled(event('POST', '/register', { body: publicClient(), sourceIp: '192.0.2.77' }))).statusCode).toBe(429);
+    const { handler } = buildHandler(services, limited);
+    const retry = await handler(event('POST', '/register', { body: publicClient(), sourceIp: '192.0.2.77' }));
+    expect(retry.statusCode).toBe(429);
+    expect(bodyOf(retry).error_description).toMatch(/Too many registrations or updates/);
+  });
+
   test('DynamoDB throttling on the rate-limit counter → 503 before anything is created', async () => {
     const before = await snapshot();
     const handler = withFaults(undefined, (c) => (c instanceof UpdateCommand ? dynamoThrottled() : undefined));
@@ -143,6 +171,34 @@ describe('throttling and quota', () => {
     expect(result.statusCode).toBe(503);
     expect(headerOf(result, 'retry-after')).toBe('2');
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('Cognito refusing the metadata is the client\'s 400, never a 500', () => {
+  const refusals = [
+    ['InvalidOAuthFlowException', () => new InvalidOAuthFlowException({ message: 'client_credentials flow can not be selected with openid scope', ...meta })],
+    ['ScopeDoesNotExistException', () => new ScopeDoesNotExistException({ message: 'Invalid scope requested: x', ...meta })],
+  ] as const;
+
+  test.each(refusals)('CreateUserPoolClient %s → 400 invalid_client_metadata, nothing created', async (_name, refusal) => {
+    const before = await snapshot();
+    const handler = withFaults((c) => (c instanceof CreateUserPoolClientCommand ? refusal() : undefined));
+    const result = await handler(event('POST', '/register', { body: publicClient() }));
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toEqual({ error: 'invalid_client_metadata', error_description: expect.stringContaining('identity provider rejected') });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  test.each(refusals)('UpdateUserPoolClient %s → 400 invalid_client_metadata, the registration and its token unchanged', async (_name, refusal) => {
+    const created = bodyOf(await withFaults()(event('POST', '/register', { body: publicClient({ client_name: 'Kept' }) })));
+    const id = created.client_id as string;
+    const auth = { authorization: `Bearer ${created.registration_access_token}` };
+    const handler = withFaults((c) => (c instanceof UpdateUserPoolClientCommand ? refusal() : undefined));
+    const result = await handler(event('PUT', `/register/${id}`, { headers: auth, body: publicClient({ client_id: id, client_name: 'Changed' }) }));
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).error).toBe('invalid_client_metadata');
+    expect((await describeClient(services, environment.poolId, id))?.ClientName).toBe('dcr Kept');
+    expect((await withFaults()(event('GET', `/register/${id}`, { headers: auth }))).statusCode).toBe(200);
   });
 });
 
@@ -162,6 +218,28 @@ describe('RFC 7592 compensation', () => {
     expect(after).toMatchObject({ ClientName: before?.ClientName, CallbackURLs: before?.CallbackURLs });
     const item = (await registrationItems(services, environment.table)).find((i) => i.clientId === id)!;
     expect(item.metadata).toMatchObject({ client_name: 'Before' });
+  });
+
+  test('PUT: a concurrent token rotation makes the record write fail; Cognito is put back to the record as stored now', async () => {
+    const { id, auth } = await registered();
+    let rotated: Record<string, unknown> = {};
+    // Between this PUT's Cognito update and its record write, a GET with the same token rotates it.
+    const handler = withFaults();
+    const racing = buildHandler(services, environment, (deps: OAuthDeps) => ({
+      ...deps,
+      ddb: faultyAsync(deps.ddb as unknown as { send: Send }, async (c) => {
+        if (c instanceof PutCommand && !rotated.client_id) rotated = bodyOf(await handler(event('GET', `/register/${id}`, { headers: auth })));
+      }) as unknown as OAuthDeps['ddb'],
+    })).handler;
+    const result = await racing(event('PUT', `/register/${id}`, { headers: auth, body: publicClient({ client_id: id, client_name: 'Lost' }) }));
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result).error).toBe('invalid_request');
+    expect(rotated.registration_access_token).toEqual(expect.any(String));
+    expect((await describeClient(services, environment.poolId, id))?.ClientName).toBe('dcr Before');
+    const item = (await registrationItems(services, environment.table)).find((i) => i.clientId === id)!;
+    expect(item.metadata).toMatchObject({ client_name: 'Before' });
+    const next = { authorization: `Bearer ${rotated.registration_access_token}` };
+    expect((await withFaults()(event('GET', `/register/${id}`, { headers: next }))).statusCode).toBe(200);
   });
 
   test('PUT: a throttled Cognito update changes nothing and answers 429', async () => {
@@ -213,7 +291,7 @@ describe('what the bridge sends to Cognito (cognito-local drops RefreshTokenRota
         SupportedIdentityProviders: ['COGNITO'],
         EnableTokenRevocation: true,
         PreventUserExistenceErrors: 'ENABLED',
-        RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 10 },
+        RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 }, // the default: matches the CDK context's 0
         CallbackURLs: ['http://localhost:53682/callback'],
       });
       expect(input.ExplicitAuthFlows).not.toContain('ALLOW_REFRESH_TOKEN_AUTH');

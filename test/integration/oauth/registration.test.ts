@@ -2,6 +2,7 @@
  * POST /register and RFC 7592 management against dynalite and cognito-local: the handler as
  * API Gateway calls it, and what Cognito and DynamoDB hold afterwards.
  */
+import { sha256Hex } from '../../../lambda/shared/tokens';
 import { bodyOf, buildHandler, describeClient, event, headerOf, listClients, newEnvironment, publicClient, READ, registrationItems, startServices, stopServices, WRITE, type Environment, type Handler, type Services } from './harness';
 
 let services: Services;
@@ -78,6 +79,33 @@ describe('POST /register (RFC 7591 §3)', () => {
     expect(client?.CallbackURLs).toBeUndefined();
   });
 
+  test.each([
+    // Cognito refuses OIDC scopes on a client_credentials app client (InvalidOAuthFlowException).
+    ['OIDC scopes beside a resource scope', `openid email profile ${WRITE}`, WRITE],
+    ['OIDC scopes only (→ the resource default)', 'openid email profile', READ],
+    ['nothing offered (→ the resource default)', 'offline_access', READ],
+  ])('a client_credentials client asking for %s is registered for resource scopes only', async (_name, scope, registered) => {
+    const { result, body } = await register({ grant_types: ['client_credentials'], scope });
+    expect(result.statusCode).toBe(201);
+    expect(body.scope).toBe(registered);
+    expect((await describeClient(services, environment.poolId, body.client_id as string))?.AllowedOAuthScopes).toEqual([registered]);
+  });
+
+  test('a client_credentials client may omit response_types or send []', async () => {
+    for (const extra of [{}, { response_types: [] }]) {
+      const { result, body } = await register({ grant_types: ['client_credentials'], scope: READ, ...extra });
+      expect(result.statusCode).toBe(201);
+      expect(body.response_types).toEqual([]);
+    }
+  });
+
+  test('a code client asking for email or profile without openid gets openid too (Cognito requires it)', async () => {
+    const { result, body } = await register(publicClient({ scope: `email ${READ}` }));
+    expect(result.statusCode).toBe(201);
+    expect(body.scope).toBe(`openid email ${READ} ${WRITE}`);
+    expect((await describeClient(services, environment.poolId, body.client_id as string))?.AllowedOAuthScopes).toEqual(['openid', 'email', READ, WRITE]);
+  });
+
   test('the record holds the metadata, audit data and only the token hash', async () => {
     const { body } = await register(publicClient({ client_name: 'Audit me' }), { 'user-agent': 'audit-agent/2' });
     const items = await registrationItems(services, environment.table);
@@ -104,6 +132,7 @@ describe('POST /register (RFC 7591 §3)', () => {
     ['no redirect_uris', 400, 'invalid_redirect_uri', { body: { token_endpoint_auth_method: 'none' } }],
     ['a javascript: redirect', 400, 'invalid_redirect_uri', { body: publicClient({ redirect_uris: ['javascript:alert(1)'] }) }],
     ['code + client_credentials', 400, 'invalid_client_metadata', { body: publicClient({ token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'client_credentials'] }) }],
+    ['response_types code on a client_credentials client', 400, 'invalid_client_metadata', { body: { grant_types: ['client_credentials'], response_types: ['code'] } }],
   ])('rejects %s with %i %s and creates nothing', async (_name, status, code, options) => {
     const clientsBefore = (await listClients(services, environment.poolId)).length;
     const itemsBefore = (await registrationItems(services, environment.table)).length;
@@ -127,13 +156,48 @@ describe('RFC 7592 management', () => {
   }
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
-  test('GET returns the registration without secret or token', async () => {
+  test('GET returns the registration without secret, with a new registration token (RFC 7592 §3)', async () => {
     const { id, token, out } = await registered({ redirect_uris: ['https://app.example.com/cb'] });
     const result = await handler(event('GET', `/register/${id}`, { headers: auth(token) }));
     expect(result.statusCode).toBe(200);
+    expect(headerOf(result, 'cache-control')).toBe('no-store');
     const body = bodyOf(result);
     const { client_secret: _s, registration_access_token: _t, ...expected } = out;
-    expect(body).toEqual(expected);
+    expect(body).toEqual({ ...expected, registration_access_token: expect.stringMatching(/^[A-Za-z0-9_-]{43,}$/) });
+    expect(body.registration_access_token).not.toBe(token);
+  });
+
+  test.each(['GET', 'PUT'])('after a %s the old registration token is refused and the new one works', async (verb) => {
+    const { id, token } = await registered();
+    const first = await handler(event(verb, `/register/${id}`, { headers: auth(token), body: publicClient({ client_id: id }) }));
+    expect(first.statusCode).toBe(200);
+    const next = bodyOf(first).registration_access_token as string;
+    expect(next).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    for (const v of ['GET', 'PUT', 'DELETE']) {
+      const stale = await handler(event(v, `/register/${id}`, { headers: auth(token), body: publicClient({ client_id: id }) }));
+      expect(stale.statusCode).toBe(401);
+      expect(headerOf(stale, 'www-authenticate')).toBe('Bearer error="invalid_token"');
+    }
+    // Only the new token's hash is stored; no token in plaintext.
+    const item = (await registrationItems(services, environment.table)).find((i) => i.clientId === id)!;
+    expect(item.registrationTokenHash).toBe(sha256Hex(next));
+    expect(JSON.stringify(item)).not.toContain(next);
+    expect(JSON.stringify(item)).not.toContain(token);
+    const again = await handler(event('GET', `/register/${id}`, { headers: auth(next) }));
+    expect(again.statusCode).toBe(200);
+    expect((await handler(event('DELETE', `/register/${id}`, { headers: auth(bodyOf(again).registration_access_token as string) }))).statusCode).toBe(204);
+  });
+
+  test('concurrent GETs with one token: exactly one gets a new token, the others 401; no token is lost', async () => {
+    const { id, token } = await registered();
+    const results = await Promise.all(Array.from({ length: 4 }, () => handler(event('GET', `/register/${id}`, { headers: auth(token) }))));
+    const ok = results.filter((r) => r.statusCode === 200);
+    expect(ok).toHaveLength(1);
+    expect(results.filter((r) => r.statusCode === 401)).toHaveLength(3);
+    const winner = bodyOf(ok[0]!).registration_access_token as string;
+    const item = (await registrationItems(services, environment.table)).find((i) => i.clientId === id)!;
+    expect(item.registrationTokenHash).toBe(sha256Hex(winner));
+    expect((await handler(event('GET', `/register/${id}`, { headers: auth(winner) }))).statusCode).toBe(200);
   });
 
   test.each([
@@ -182,8 +246,10 @@ describe('RFC 7592 management', () => {
     const item = (await registrationItems(services, environment.table)).find((i) => i.clientId === id)!;
     expect(item.metadata).toMatchObject({ client_name: 'Renamed', scope: `${READ} ${WRITE}` });
     expect((item.updatedAt as string) >= (item.createdAt as string)).toBe(true);
-    // The token keeps working after an update.
-    expect((await handler(event('GET', `/register/${id}`, { headers: auth(token) }))).statusCode).toBe(200);
+    // RFC 7592 §3: the update answers with a new registration token, which replaces the old one.
+    const next = bodyOf(result).registration_access_token as string;
+    expect(next).not.toBe(token);
+    expect((await handler(event('GET', `/register/${id}`, { headers: auth(next) }))).statusCode).toBe(200);
   });
 
   test.each([
@@ -199,6 +265,8 @@ describe('RFC 7592 management', () => {
     expect(result.statusCode).toBe(400);
     expect(['invalid_client_metadata', 'invalid_redirect_uri']).toContain(bodyOf(result).error);
     expect(await describeClient(services, environment.poolId, id)).toEqual(before);
+    // A rejected update rotates nothing: the token still works.
+    expect((await handler(event('GET', `/register/${id}`, { headers: auth(token) }))).statusCode).toBe(200);
   });
 
   test('PUT on a confidential client accepts its own secret and refuses another', async () => {

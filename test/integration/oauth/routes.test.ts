@@ -95,12 +95,15 @@ test('register, read and delete over HTTP through the deployed entry', async () 
   expect(created.status).toBe(201);
   const body = (await created.json()) as Record<string, string>;
   const uri = new URL(body.registration_client_uri!);
-  const auth = { authorization: `Bearer ${body.registration_access_token}` };
-  const read = await fetch(`${base}${uri.pathname}`, { headers: auth });
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  // RFC 7592 §3: every read answers with a new registration access token; the old one stops working.
+  const read = await fetch(`${base}${uri.pathname}`, { headers: bearer(body.registration_access_token!) });
   expect(read.status).toBe(200);
-  expect(((await read.json()) as Record<string, string>).client_id).toBe(body.client_id);
-  const trailing = await fetch(`${base}${uri.pathname}/`, { headers: auth });
+  const readBody = (await read.json()) as Record<string, string>;
+  expect(readBody.client_id).toBe(body.client_id);
+  const trailing = await fetch(`${base}${uri.pathname}/`, { headers: bearer(readBody.registration_access_token!) });
   expect(trailing.status).toBe(200);
+  const auth = bearer(((await trailing.json()) as Record<string, string>).registration_access_token!);
   expect((await fetch(`${base}${uri.pathname}`, { method: 'DELETE', headers: auth })).status).toBe(204);
   expect((await fetch(`${base}${uri.pathname}`, { headers: auth })).status).toBe(401);
 });

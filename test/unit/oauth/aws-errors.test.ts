@@ -16,6 +16,10 @@ test.each([
   ['InternalErrorException', 503, 'temporarily_unavailable', '2'],
   ['TimeoutError', 503, 'temporarily_unavailable', '2'],
   ['InvalidParameterException', 400, 'invalid_client_metadata', undefined],
+  // Client faults the registered metadata can cause: the client's 400, never a 500 (RFC 7591 §3.2.2).
+  ['InvalidOAuthFlowException', 400, 'invalid_client_metadata', undefined],
+  ['ScopeDoesNotExistException', 400, 'invalid_client_metadata', undefined],
+  ['ConcurrentModificationException', 503, 'temporarily_unavailable', '2'],
 ])('Cognito %s → %i %s', (name, status, code, retryAfter) => {
   const out = translateCognitoError(named(name)) as OAuthError;
   expect(out).toBeInstanceOf(OAuthError);
@@ -33,7 +37,7 @@ test.each(['ProvisionedThroughputExceededException', 'ThrottlingException', 'Req
   },
 );
 
-test.each(['ResourceNotFoundException', 'AccessDeniedException', 'ScopeDoesNotExistException'])('%s is left as it is (a server error)', (name) => {
+test.each(['ResourceNotFoundException', 'AccessDeniedException', 'FeatureUnavailableInTierException'])('%s is left as it is (a server error)', (name) => {
   const err = named(name);
   expect(translateCognitoError(err)).toBe(err);
 });

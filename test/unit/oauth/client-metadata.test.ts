@@ -77,6 +77,16 @@ describe('response_types', () => {
   test.each([[['token']], [['code id_token']], [[]], ['code']])('rejects %j', (requested) => {
     expect(() => validate({ response_types: requested })).toThrow(expect.objectContaining({ errorCode: 'invalid_client_metadata' }));
   });
+  const machine = (extra: Record<string, unknown>) =>
+    validateClientMetadata({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic', ...extra }, policy);
+  test.each([[undefined], [null], [[]], [['token']]])('client_credentials with %j registers as []', (requested) => {
+    expect(machine({ response_types: requested }).response_types).toEqual([]);
+  });
+  test.each([[['code']], [['code', 'token']]])('client_credentials with %j is rejected as inconsistent (RFC 7591 §2.1)', (requested) => {
+    expect(() => machine({ response_types: requested })).toThrow(
+      expect.objectContaining({ errorCode: 'invalid_client_metadata', description: expect.stringMatching(/"code" needs the authorization_code grant/) }),
+    );
+  });
 });
 
 describe('redirect_uris', () => {
@@ -110,8 +120,39 @@ describe('scope: what was asked for and is offered, plus every scope of the reso
   ])('%p registers as %p', (requested, registered) => {
     expect(validate({ scope: requested }).scope).toBe(registered);
   });
+  test.each([
+    [`email ${R}/read`, `openid email ${R}/read ${R}/write`],
+    ['profile', `openid profile ${R}/read ${R}/write`],
+    [`${R}/write email profile`, `openid ${R}/write email profile ${R}/read`],
+  ])('email or profile without openid: %p registers as %p (Cognito requires openid with them)', (requested, registered) => {
+    expect(validate({ scope: requested }).scope).toBe(registered);
+  });
   test.each([[['a', 'b']], [42], ['x'.repeat(5000)]])('rejects %p', (scope) => {
     expect(() => validate({ scope })).toThrow(expect.objectContaining({ errorCode: 'invalid_client_metadata' }));
+  });
+});
+
+describe('scope of client_credentials clients: resource scopes only (Cognito refuses OIDC scopes there)', () => {
+  const machine = (scope: unknown, p: MetadataPolicy = policy) =>
+    validateClientMetadata({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post', scope }, p).scope;
+  test.each([
+    [`${R}/write`, `${R}/write`],
+    [`${R}/read ${R}/write`, `${R}/read ${R}/write`],
+    [`openid email profile ${R}/write`, `${R}/write`],
+    ['openid', `${R}/read`],
+    ['email profile offline_access', `${R}/read`],
+    [undefined, `${R}/read`],
+  ])('%p registers as %p, never with the other resource scopes added', (requested, registered) => {
+    expect(machine(requested)).toBe(registered);
+  });
+  test('OIDC default scopes are not a machine default: only the resource ones among them', () => {
+    expect(machine('openid', { ...policy, defaultScopes: ['openid', `${R}/write`] })).toBe(`${R}/write`);
+  });
+  test('with no resource scope among the defaults, a machine client must name one', () => {
+    expect(() => machine('openid', { ...policy, defaultScopes: ['openid'] })).toThrow(
+      expect.objectContaining({ errorCode: 'invalid_client_metadata', description: expect.stringContaining(`${R}/read ${R}/write`) }),
+    );
+    expect(machine(`${R}/read`, { ...policy, defaultScopes: ['openid'] })).toBe(`${R}/read`);
   });
 });
 

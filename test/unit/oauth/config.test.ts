@@ -23,7 +23,8 @@ test('defaults from docs/contracts.md', () => {
     accessTokenValidityMinutes: 60,
     idTokenValidityMinutes: 60,
     refreshTokenValidityDays: 30,
-    rotationGraceSeconds: 10,
+    // The CDK context refreshTokenRotationGracePeriodSeconds defaults to 0 too.
+    rotationGraceSeconds: 0,
   });
   expect(Object.isFrozen(loadConfig(env))).toBe(true);
 });

@@ -25,7 +25,13 @@ test('on creation: secret, expiry 0, registration token and URI, then the metada
   });
 });
 
-test('on reads: no secret, no token, never the stored hash or audit data', () => {
+test('on reads and updates: the rotated token (RFC 7592 §3), no secret', () => {
+  const out = registrationResponse(record, 'https://as.test', { registrationAccessToken: 'rotated' });
+  expect(out.registration_access_token).toBe('rotated');
+  expect(out).not.toHaveProperty('client_secret');
+});
+
+test('without issued credentials: no secret, no token, never the stored hash or audit data', () => {
   const out = registrationResponse(record, 'https://as.test');
   expect(out).not.toHaveProperty('client_secret');
   expect(out).not.toHaveProperty('registration_access_token');
