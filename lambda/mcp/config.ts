@@ -51,7 +51,9 @@ export interface McpConfig {
 
 /** Reads and validates the configuration from an environment (pure: tests pass their own). */
 export function loadConfig(env: Env): McpConfig {
-  const tokenIssuer = env.TOKEN_ISSUER?.trim() ? url(env, 'TOKEN_ISSUER') : undefined;
+  // The issuer is compared byte for byte with `iss`: keep it exactly as configured (Auth0's ends in
+  // `/`), only check that it is a URL. The default JWKS URI is built without a doubled slash.
+  const tokenIssuer = env.TOKEN_ISSUER?.trim() ? (url(env, 'TOKEN_ISSUER'), env.TOKEN_ISSUER.trim()) : undefined;
   const userPoolId = optional(env, 'USER_POOL_ID');
   if (!tokenIssuer && !userPoolId) throw new Error('Set USER_POOL_ID (Cognito) or TOKEN_ISSUER (another issuer)');
   const clientCheck = clientCheckMode(env);
@@ -68,7 +70,7 @@ export function loadConfig(env: Env): McpConfig {
     scopeWrite: required(env, 'SCOPE_WRITE'),
     userPoolId,
     tokenIssuer,
-    tokenJwksUri: tokenIssuer ? url(env, 'TOKEN_JWKS_URI', `${tokenIssuer}/.well-known/jwks.json`) : undefined,
+    tokenJwksUri: tokenIssuer ? url(env, 'TOKEN_JWKS_URI', `${tokenIssuer.replace(/\/+$/, '')}/.well-known/jwks.json`) : undefined,
     tokenAudience: optional(env, 'TOKEN_AUDIENCE'),
     requireAudience: bool(env, 'REQUIRE_AUDIENCE', false),
     clientCheckTtlSeconds: integer(env, 'CLIENT_CHECK_TTL_SECONDS', DEFAULT_CLIENT_CHECK_TTL_SECONDS, 0, 86_400),

@@ -60,6 +60,12 @@ describe('config', () => {
     expect(config.tokenJwksUri).toBe('http://127.0.0.1:3000/.well-known/jwks.json');
   });
 
+  test('TOKEN_ISSUER is kept byte for byte (it is compared with iss), a trailing slash included', () => {
+    expect(loadConfig({ ...env, TOKEN_ISSUER: 'https://tenant.auth0.example/' }).tokenIssuer).toBe('https://tenant.auth0.example/');
+    expect(loadConfig({ ...env, TOKEN_ISSUER: 'https://idp.example' }).tokenIssuer).toBe('https://idp.example');
+    expect(() => loadConfig({ ...env, TOKEN_ISSUER: 'not a url' })).toThrow(/TOKEN_ISSUER/);
+  });
+
   test('a missing required variable fails loudly', () => {
     expect(() => loadConfig({ ...env, SCOPE_WRITE: '' })).toThrow(/SCOPE_WRITE/);
   });
