@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/local/services';
+import { logIn } from './support/login-form';
 import { loginForCode, publicClient, register, tokenRequest } from './support/oauth';
 import { startTestStack } from './support/stack';
 
@@ -34,12 +35,17 @@ const SCENARIOS: Record<string, string[]> = {
 const CONFORMANCE_BIN = require.resolve('@modelcontextprotocol/conformance/dist/index.js');
 const BASELINE = join(__dirname, 'conformance-baseline.yml');
 
-function runConformance(args: string[]): Promise<{ code: number | null; output: string }> {
+/** Runs the suite; `onOutput` sees everything it has printed so far, after each chunk. */
+function runConformance(args: string[], onOutput?: (output: string) => void): Promise<{ code: number | null; output: string }> {
   return new Promise((ok) => {
     const child = spawn(process.execPath, [CONFORMANCE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      onOutput?.(output);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     child.on('exit', (code) => ok({ code, output }));
   });
 }
@@ -110,5 +116,30 @@ describe('MCP conformance suite against the local stack', () => {
       outputDir,
     ]);
     if (result.code !== 0) throw new Error(`conformance ${scenario} (${version}) exited ${result.code}:\n${result.output.slice(-3000)}`);
+  });
+
+  // The suite's authorization-server scenarios: RFC 8414 metadata, then a full authorization code
+  // grant with PKCE and RFC 8707 resource for a client registered through the bridge. The suite
+  // prints the authorization URL for a person to open; the test logs in there as the demo user.
+  test('authorization server scenarios (metadata, authorization code grant) pass', async () => {
+    const { urls } = stack;
+    const callbackPort = await freePort();
+    const client = await register(urls, publicClient(urls, `http://127.0.0.1:${callbackPort}/callback`));
+    let loggedIn: Promise<void> | undefined;
+    const result = await runConformance(
+      ['authorization', '--url', urls.base, '--client-id', client.client_id, '--resource', urls.mcp, '-p', String(callbackPort), '-o', mkdtempSync(join(tmpdir(), 'conformance-'))],
+      (output) => {
+        const authorizationUrl = /(http:\/\/\S+\/oauth2\/authorize\?\S+)/.exec(output)?.[1];
+        if (!authorizationUrl || loggedIn || !output.includes('Callback server started')) return;
+        loggedIn = (async () => {
+          const login = await logIn(authorizationUrl, stack.username, stack.password);
+          if (!login.callbackUrl) throw new Error(`login failed: ${login.status}`);
+          await fetch(login.callbackUrl);
+        })();
+      },
+    );
+    await loggedIn;
+    expect(result.output).toMatch(/authorization-code-grant: 1 passed, 0 failed/);
+    if (result.code !== 0) throw new Error(`conformance authorization exited ${result.code}:\n${result.output.slice(-3000)}`);
   });
 });
