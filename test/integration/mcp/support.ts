@@ -7,6 +7,7 @@ import { DynamoDBClient, PutItemCommand, DeleteItemCommand } from '@aws-sdk/clie
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { httpEvent } from '../../support/http-event';
 import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
 import { rsaKey, signRs256, type RsaKey } from './jwt';
 import { LOCAL_AWS, startDynalite, type RunningService } from '../../../scripts/local/services';
@@ -116,27 +117,8 @@ export async function startFixture(env: Record<string, string> = {}): Promise<Fi
 /** An API Gateway v2 event as the HTTP API would build it. */
 export function event(method: string, path: string, options: { headers?: Record<string, string>; body?: unknown } = {}): HttpEvent {
   const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: { host: '127.0.0.1:9', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
-    body,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: '127.0.0.1:9',
-      domainPrefix: 'local',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: new Date().toISOString(),
-      timeEpoch: Date.now(),
-    },
-  } as HttpEvent;
+  const headers = { host: '127.0.0.1:9', 'user-agent': 'jest', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers };
+  return httpEvent(method, path, { headers, body, domainName: '127.0.0.1:9' });
 }
 
 /** Headers of a 2026-07-28 request for `method` (and `name` for tools/call). */

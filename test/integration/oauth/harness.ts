@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { loadConfig, type OAuthConfig } from '../../../lambda/oauth/config';
 import { createDeps, destroyDeps, type OAuthDeps } from '../../../lambda/oauth/deps';
 import { createHandler } from '../../../lambda/oauth/router';
+import { httpEvent } from '../../support/http-event';
 import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
 import { LOCAL_AWS, startCognitoLocal, startDynalite, type RunningService } from '../../../scripts/local/services';
 import { createRegistrationsTable } from '../../../scripts/local/tables';
@@ -120,28 +121,7 @@ export function event(method: string, path: string, options: EventOptions = {}):
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  if (body !== undefined && options.base64) body = Buffer.from(body).toString('base64');
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers,
-    body,
-    isBase64Encoded: Boolean(options.base64),
-    requestContext: {
-      accountId: 'test',
-      apiId: 'test',
-      domainName: 'as.example.test',
-      domainPrefix: 'as',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: options.sourceIp ?? '203.0.113.7', userAgent: headers['user-agent'] },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: new Date().toISOString(),
-      timeEpoch: Date.now(),
-    },
-  } as HttpEvent;
+  return httpEvent(method, path, { headers, body, base64: options.base64, sourceIp: options.sourceIp ?? '203.0.113.7', domainName: 'as.example.test' });
 }
 
 export function bodyOf(result: HttpResult): Record<string, unknown> {

@@ -4,6 +4,7 @@ import { loadConfig } from '../../../lambda/mcp/config';
 import type { TokenVerifier } from '../../../lambda/mcp/token-verifier';
 import { TOOLS } from '../../../lambda/mcp/tools';
 import type { HttpEvent } from '../../../lambda/shared/http';
+import { httpEvent } from '../../support/http-event';
 
 const config = loadConfig({
   RESOURCE_URL: 'https://api.example/mcp',
@@ -28,8 +29,7 @@ const app = createMcpApp({
   tools: TOOLS,
 });
 
-const post = (body: string): HttpEvent =>
-  ({ rawPath: '/mcp', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body, isBase64Encoded: false, requestContext: { http: { method: 'POST' } } }) as unknown as HttpEvent;
+const post = (body: string): HttpEvent => httpEvent('POST', '/mcp', { headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body });
 
 test('an unexpected failure answers 500 -32603 with the request id', async () => {
   const result = await app(post(JSON.stringify({ jsonrpc: '2.0', id: 'x-9', method: 'tools/list', params: {} })));
