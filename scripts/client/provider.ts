@@ -27,8 +27,11 @@ export class CliOAuthProvider implements OAuthClientProvider {
   private verifier = '';
   private discovery?: OAuthDiscoveryState;
   private expectedState?: string;
-  /** The latest callback's code, for transport.finishAuth. */
-  code?: string;
+  /**
+   * The latest login callback's parameters, for transport.finishAuth: the SDK reads `code` and
+   * checks `iss` (RFC 9207) when the authorization server advertises it.
+   */
+  callback?: URLSearchParams;
 
   constructor(
     private readonly store: StateStore,
@@ -84,7 +87,7 @@ export class CliOAuthProvider implements OAuthClientProvider {
   }
 
   async redirectToAuthorization(url: URL): Promise<void> {
-    this.code = undefined;
+    this.callback = undefined;
     let params: URLSearchParams;
     if (this.mode.headless) {
       this.mode.say('Logging in without a browser...');
@@ -105,8 +108,8 @@ export class CliOAuthProvider implements OAuthClientProvider {
     if (error) throw new Error(`The authorization server refused the login: ${error}${params.get('error_description') ? ` (${params.get('error_description')})` : ''}.`);
     // The SDK does not check state: a callback that is not the answer to this request is dropped (RFC 6749 §10.12).
     if (params.get('state') !== this.expectedState) throw new Error('The login callback carried the wrong state; try again.');
-    this.code = params.get('code') ?? undefined;
-    if (!this.code) throw new Error('The login callback carried no authorization code.');
+    if (!params.get('code')) throw new Error('The login callback carried no authorization code.');
+    this.callback = params;
   }
 
   saveCodeVerifier(verifier: string): void {

@@ -7,6 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import {
   Client,
   discoverOAuthServerInfo,
+  extractWWWAuthenticateParams,
   registerClient,
   StreamableHTTPClientTransport,
   UnauthorizedError,
@@ -33,10 +34,28 @@ async function freeLoopbackPort(): Promise<number> {
  * only the first challenge's scope, and an authorization server that caps a client at its
  * registered scope (Cognito does) could then never grant a step-up.
  */
+/**
+ * The Protected Resource Metadata URL the server names in its 401 challenge (RFC 9728 §5.1), which
+ * may be anywhere; without one, discovery falls back to the well-known locations.
+ */
+async function challengedMetadataUrl(serverUrl: string): Promise<URL | undefined> {
+  try {
+    const probe = await fetch(serverUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'ping' }),
+    });
+    await probe.body?.cancel();
+    return probe.status === 401 ? extractWWWAuthenticateParams(probe).resourceMetadataUrl : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function registerOnce(store: StateStore, provider: CliOAuthProvider, options: SessionOptions): Promise<void> {
   if (store.state.client?.issuer) return;
   options.say(`Discovering the authorization server of ${options.serverUrl}...`);
-  const info = await discoverOAuthServerInfo(options.serverUrl);
+  const info = await discoverOAuthServerInfo(options.serverUrl, { resourceMetadataUrl: await challengedMetadataUrl(options.serverUrl) });
   if (store.state.client) {
     // A pre-registered client (--client-id): record which authorization server it belongs to.
     store.state.client = { ...store.state.client, issuer: info.authorizationServerMetadata?.issuer ?? info.authorizationServerUrl };
@@ -82,8 +101,8 @@ export async function openSession(store: StateStore, options: SessionOptions): P
   try {
     await client.connect(transport);
   } catch (err) {
-    if (!(err instanceof UnauthorizedError) || !provider.code) throw err;
-    await transport.finishAuth(provider.code);
+    if (!(err instanceof UnauthorizedError) || !provider.callback) throw err;
+    await transport.finishAuth(provider.callback);
     options.say('Logged in.');
     transport = newTransport();
     client = newClient();
@@ -91,12 +110,12 @@ export async function openSession(store: StateStore, options: SessionOptions): P
   }
   return {
     async run(op) {
-      provider.code = undefined;
+      provider.callback = undefined;
       try {
         return await op(client);
       } catch (err) {
-        if (!(err instanceof UnauthorizedError) || !provider.code) throw err;
-        await transport.finishAuth(provider.code);
+        if (!(err instanceof UnauthorizedError) || !provider.callback) throw err;
+        await transport.finishAuth(provider.callback);
         options.say('Logged in with the additional permissions.');
         return op(client);
       }
