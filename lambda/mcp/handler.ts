@@ -4,8 +4,8 @@
  * and the MCP server pool behind `createMcpHandler`.
  */
 import { createDynamoDbLite } from '../shared/dynamodb-lite';
-import type { HttpEvent, HttpResult } from '../shared/http';
 import { setLogLevel } from '../shared/logger';
+import { withRequestLog } from '../shared/request-log';
 import { createMcpApp } from './app';
 import { configFromProcess, DEFAULT_LIST_TTL_MS } from './config';
 import { createJwksCache } from './jwks-fetcher';
@@ -41,6 +41,5 @@ const endpoint = createMcpEndpoint({
 
 const app = createMcpApp({ config, verify, endpoint, tools: TOOLS });
 
-export function handler(event: HttpEvent): Promise<HttpResult> {
-  return app(event);
-}
+/** The Lambda handler, with one access-log line per request. */
+export const handler = withRequestLog('mcp', app);

@@ -2,8 +2,8 @@
  * The authorization-server facade's Lambda entry (docs/contracts.md): RFC 8414 metadata, RFC 7591
  * registration and RFC 7592 management. Config and AWS clients are built once per container.
  */
-import type { HttpEvent, HttpResult } from '../shared/http';
 import { setLogLevel } from '../shared/logger';
+import { withRequestLog } from '../shared/request-log';
 import { loadConfig } from './config';
 import { createDeps } from './deps';
 import { createHandler } from './router';
@@ -12,6 +12,5 @@ const config = loadConfig(process.env);
 setLogLevel(config.logLevel);
 const routeRequest = createHandler(createDeps(config));
 
-export async function handler(event: HttpEvent): Promise<HttpResult> {
-  return routeRequest(event);
-}
+/** The Lambda handler, with one access-log line per request. */
+export const handler = withRequestLog('oauth', routeRequest);

@@ -89,7 +89,7 @@ export class HandlerFunction extends Construct {
     });
     const ack = (id: string, reason: string) => Validations.of(this.function).acknowledge({ id, reason });
     const pinnedRuntime =
-      'Node.js 22 is pinned on purpose: the handlers, their tests, the local stack and @middy/core 7 all run on the node@22 devDependency; move runtime and devDependency together.';
+      'Node.js 22 is pinned on purpose: the handlers, their tests and the local stack all run on the node@22 devDependency; move runtime and devDependency together.';
     ack('AwsSolutions-L1', pinnedRuntime);
     ack('Serverless-LambdaLatestVersion', pinnedRuntime);
     ack(

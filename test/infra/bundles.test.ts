@@ -45,7 +45,8 @@ for (const request of JSON.parse(process.env.REQUESTS)) {
   const result = await handler(event, {});
   results.push({ request, statusCode: result.statusCode, body: result.body });
 }
-process.stdout.write(JSON.stringify(results));
+// The handlers log one JSON line per request to stdout; the results go on a line of their own.
+process.stdout.write('\\nRESULTS ' + JSON.stringify(results) + '\\n');
 `;
 
 interface Answer {
@@ -77,7 +78,9 @@ async function invoke(synth: SynthesizedApp, stack: 'authorizationServer' | 'mcp
   const outdir = synth.app.synth().directory;
   env.BUNDLE = path.join(outdir, `asset.${assetHash}`, 'index.mjs');
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', INVOKE], { env, timeout: 20_000 });
-  return JSON.parse(stdout) as Answer[];
+  const line = stdout.split('\n').find((l) => l.startsWith('RESULTS '));
+  if (!line) throw new Error(`no results from the bundle: ${stdout.slice(0, 2000)}`);
+  return JSON.parse(line.slice('RESULTS '.length)) as Answer[];
 }
 
 /** The route keys of a stack's API, with path parameters filled in. */
