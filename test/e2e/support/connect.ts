@@ -55,21 +55,36 @@ function offeringFetch(offer: string | undefined, inner: typeof fetch): typeof f
   };
 }
 
+/**
+ * Connects; when the first attempt ends in 401 (the SDK sent the user to log in), finishes that
+ * login with the code and connects again with a fresh transport and client, as an app would.
+ */
+async function connectLoggingIn<T extends { finishAuth(code: string): Promise<void> }, C extends { connect(transport: T): Promise<void> }>(
+  provider: FormLoginProvider,
+  newTransport: () => T,
+  newClient: () => C,
+): Promise<{ t: T; c: C }> {
+  const t = newTransport();
+  const c = newClient();
+  try {
+    await c.connect(t);
+    return { t, c };
+  } catch (err) {
+    if (!isUnauthorized(err)) throw err;
+    await t.finishAuth(provider.lastCode!);
+  }
+  const again = { t: newTransport(), c: newClient() };
+  await again.c.connect(again.t);
+  return again;
+}
+
 export async function connect(url: string, provider: FormLoginProvider, kind: ClientKind, fetchFn: typeof fetch = fetch): Promise<Connected> {
   if (kind.sdk === 'v2') {
-    const transport = () => new StreamableHTTPClientTransport(new URL(url), { authProvider: provider, fetch: fetchFn });
-    const client = () => new Client({ name: 'e2e-v2', version: '1.0.0' }, { versionNegotiation: { mode: kind.mode } });
-    let t = transport();
-    let c = client();
-    try {
-      await c.connect(t);
-    } catch (err) {
-      if (!isUnauthorized(err)) throw err;
-      await t.finishAuth(provider.lastCode!);
-      t = transport();
-      c = client();
-      await c.connect(t);
-    }
+    const { t, c } = await connectLoggingIn(
+      provider,
+      () => new StreamableHTTPClientTransport(new URL(url), { authProvider: provider, fetch: fetchFn }),
+      () => new Client({ name: 'e2e-v2', version: '1.0.0' }, { versionNegotiation: { mode: kind.mode } }),
+    );
     return {
       listTools: () => c.listTools(),
       callTool: (name, args = {}) => c.callTool({ name, arguments: args }) as never,
@@ -84,19 +99,11 @@ export async function connect(url: string, provider: FormLoginProvider, kind: Cl
     };
   }
   const v1Fetch = offeringFetch(kind.offer, fetchFn);
-  const transport = () => new V1Transport(new URL(url), { authProvider: provider as never, fetch: v1Fetch });
-  const client = () => new V1Client({ name: 'e2e-v1', version: '1.0.0' });
-  let t = transport();
-  let c = client();
-  try {
-    await c.connect(t);
-  } catch (err) {
-    if (!isUnauthorized(err)) throw err;
-    await t.finishAuth(provider.lastCode!);
-    t = transport();
-    c = client();
-    await c.connect(t);
-  }
+  const { t, c } = await connectLoggingIn(
+    provider,
+    () => new V1Transport(new URL(url), { authProvider: provider as never, fetch: v1Fetch }),
+    () => new V1Client({ name: 'e2e-v1', version: '1.0.0' }),
+  );
   return {
     listTools: () => c.listTools(),
     callTool: (name, args = {}) => c.callTool({ name, arguments: args }) as never,
