@@ -12,7 +12,7 @@ export interface AudienceRule {
 }
 
 /** Why the token is not for this resource, or undefined when it is. */
-export function audienceProblem(aud: unknown, scope: unknown, rule: AudienceRule): string | undefined {
+export function audienceProblem(aud: unknown, scopes: readonly string[], rule: AudienceRule): string | undefined {
   if (aud !== undefined) {
     const values = Array.isArray(aud) ? aud : [aud];
     return values.some((value) => typeof value === 'string' && rule.accepted.includes(value))
@@ -22,6 +22,5 @@ export function audienceProblem(aud: unknown, scope: unknown, rule: AudienceRule
   if (rule.requireAudience) return 'The access token has no audience (aud)';
   // Cognito puts `aud` only when the client sent RFC 8707 `resource`; without it, this resource's
   // own scopes are what say the token is for it.
-  const scopes = typeof scope === 'string' ? scope.split(' ') : [];
   return scopes.some((value) => value.startsWith(rule.scopePrefix)) ? undefined : 'The access token carries no scope of this resource';
 }

@@ -56,6 +56,17 @@ function tokenUseProblem(header: JwtHeader, payload: JwtPayload): string | undef
 }
 
 /** The client the token was issued to: `client_id` (Cognito, RFC 9068), else `azp` (OIDC), else `cid` (Okta). */
+/**
+ * The token's scopes: `scope`, space-separated (RFC 9068 §2.2.3, Cognito), else `scp` as other
+ * issuers write it (an array in Okta's tokens, a space-separated string in Entra ID's).
+ */
+export function tokenScopes(payload: JwtPayload): string[] {
+  const claim = typeof payload.scope === 'string' ? payload.scope : payload.scp;
+  if (typeof claim === 'string') return claim.split(' ').filter(Boolean);
+  if (Array.isArray(claim)) return claim.filter((value): value is string => typeof value === 'string' && value !== '');
+  return [];
+}
+
 export function tokenClientId(payload: JwtPayload): string | undefined {
   for (const claim of ['client_id', 'azp', 'cid']) {
     const value = payload[claim];
@@ -81,7 +92,7 @@ function describe(err: unknown): string {
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const customJwtCheck = ({ header, payload }: { header: JwtHeader; payload: JwtPayload }): void => {
-    const problem = tokenUseProblem(header, payload) ?? audienceProblem(payload.aud, payload.scope, options.audience);
+    const problem = tokenUseProblem(header, payload) ?? audienceProblem(payload.aud, tokenScopes(payload), options.audience);
     if (problem) throw new TokenRejectedError(problem);
   };
   const verifier = options.issuer
@@ -121,7 +132,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       subject: payload.sub,
       username: typeof payload.username === 'string' ? payload.username : undefined,
       clientId,
-      scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+      scopes: tokenScopes(payload),
       expiresAt: payload.exp as number,
     };
   };
