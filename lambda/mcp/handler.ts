@@ -21,7 +21,7 @@ export const SERVER_VERSION = '0.1.0';
 const config = configFromProcess();
 setLogLevel(config.logLevel);
 
-// A SigV4-signed JSON client instead of the AWS SDK: the function makes three DynamoDB calls, and
+// A SigV4-signed JSON client instead of the AWS SDK: the function makes four DynamoDB calls, and
 // the SDK was half the bundle and most of the cold start (docs/mcp-server.md, "Performance").
 const ddb = createDynamoDbLite({ region: config.region, credentials: config.awsCredentials, endpoint: config.dynamodbEndpoint });
 

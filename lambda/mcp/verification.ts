@@ -10,7 +10,7 @@ import type { McpConfig } from './config';
 import { createTokenVerifier, type TokenVerifier } from './token-verifier';
 
 export interface VerificationDeps {
-  readonly ddb: Pick<DynamoDbLite, 'getItem'>;
+  readonly ddb: Pick<DynamoDbLite, 'getItem' | 'updateItem'>;
   readonly jwksCache: JwksCache;
 }
 
@@ -29,7 +29,7 @@ export function createConfiguredVerifier(config: McpConfig, { ddb, jwksCache }: 
   });
 }
 
-function clientCheckOf(config: McpConfig, ddb: Pick<DynamoDbLite, 'getItem'>): ClientCheck | null {
+function clientCheckOf(config: McpConfig, ddb: Pick<DynamoDbLite, 'getItem' | 'updateItem'>): ClientCheck | null {
   if (config.clientCheck === 'none') return null;
   // loadConfig requires both with CLIENT_CHECK=registrations.
   if (!config.registrationsTable || !config.staticClientId) throw new Error('CLIENT_CHECK=registrations needs REGISTRATIONS_TABLE and STATIC_CLIENT_ID');

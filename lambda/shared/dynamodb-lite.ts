@@ -35,6 +35,19 @@ export interface DynamoDbLiteOptions {
 export interface DynamoDbLite {
   getItem(input: { TableName: string; Key: Item; ProjectionExpression?: string; ConsistentRead?: boolean }): Promise<{ Item?: Item }>;
   putItem(input: { TableName: string; Item: Item; ConditionExpression?: string }): Promise<void>;
+  /**
+   * A conditional update fails with `DynamoDbError` type `ConditionalCheckFailedException` (not
+   * retried); callers for whom a failed condition is an expected outcome catch that type.
+   * No `ReturnValues`: the response carries no item attributes.
+   */
+  updateItem(input: {
+    TableName: string;
+    Key: Item;
+    UpdateExpression: string;
+    ConditionExpression?: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Item;
+  }): Promise<void>;
   query(input: {
     TableName: string;
     KeyConditionExpression: string;
@@ -65,6 +78,11 @@ export function dnsSuffix(region: string): string {
 /** DynamoDB's regional endpoint, e.g. `https://dynamodb.cn-north-1.amazonaws.com.cn`. */
 export function dynamoDbEndpoint(region: string): string {
   return `https://dynamodb.${region}.${dnsSuffix(region)}`;
+}
+
+/** A conditional write whose condition did not hold: the item is unchanged. */
+export function isConditionalCheckFailed(err: unknown): boolean {
+  return err instanceof DynamoDbError && err.type === 'ConditionalCheckFailedException';
 }
 
 const RETRYABLE = /Throttling|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable/;
@@ -106,6 +124,9 @@ export function createDynamoDbLite(options: DynamoDbLiteOptions): DynamoDbLite {
     getItem: (input) => call('GetItem', input),
     putItem: async (input) => {
       await call('PutItem', input);
+    },
+    updateItem: async (input) => {
+      await call('UpdateItem', input);
     },
     query: (input) => call('Query', input),
   };

@@ -45,6 +45,7 @@ const ddb = {
     lookups.push(input.Key.pk.S);
     return { Item: input.Key.pk.S === 'client#dcr-live' ? input.Key : undefined };
   },
+  updateItem: async () => undefined, // lastUsedAt: covered by client-liveness.test.ts
 } as never;
 
 let verify: TokenVerifier;
