@@ -179,6 +179,19 @@ export interface AppConfig {
    * @default 60
    */
   readonly clientCheckTtlSeconds: number;
+  /**
+   * The registration sweeper deletes a DCR registration (Cognito app client and record) once its
+   * client has not used a token at `/mcp` for this many days (0–3650). `0` disables the sweeper:
+   * no function and no schedule are deployed.
+   * @default 90
+   */
+  readonly registrationIdleDays: number;
+  /**
+   * The sweeper deletes a registration that never used a token (its login never completed) once
+   * it is this many hours old (1 to `registrationIdleDays` × 24).
+   * @default 24
+   */
+  readonly registrationUnusedHours: number;
 }
 
 /** Defaults of every context key that has one; `cdk.json` repeats the ones users edit most. */
@@ -208,6 +221,8 @@ export const DEFAULT_CONFIG: AppConfig = Object.freeze({
   requireAudience: false,
   clientCheck: 'registrations',
   clientCheckTtlSeconds: 60,
+  registrationIdleDays: 90,
+  registrationUnusedHours: 24,
 });
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -257,12 +272,20 @@ export function parseConfig(get: Context): AppConfig {
     tokenAudience: optionalText(get, 'tokenAudience', /^\S{1,1024}$/),
     clientCheck: oneOf(get, 'clientCheck', d.clientCheck, ['registrations', 'none'] as const),
     clientCheckTtlSeconds: int(get, 'clientCheckTtlSeconds', d.clientCheckTtlSeconds, 0, 86_400),
+    registrationIdleDays: int(get, 'registrationIdleDays', d.registrationIdleDays, 0, 3650),
+    registrationUnusedHours: int(get, 'registrationUnusedHours', d.registrationUnusedHours, 1, 87_600),
   };
   if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
     throw new ConfigError(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${config.logRetentionDays}`);
   }
   if (config.registrationMode === 'token' && !config.initialAccessTokenSha256) {
     throw new ConfigError('registrationMode=token needs initialAccessTokenSha256 (hex SHA-256 of the initial access token)');
+  }
+  // A never-used registration is idle after registrationIdleDays anyway: a longer unused window would mean nothing.
+  if (config.registrationIdleDays > 0 && config.registrationUnusedHours > config.registrationIdleDays * 24) {
+    throw new ConfigError(
+      `registrationUnusedHours (${config.registrationUnusedHours}) must not exceed registrationIdleDays × 24 (${config.registrationIdleDays * 24})`,
+    );
   }
   if (config.scopeRead === config.scopeWrite) throw new ConfigError('scopeRead and scopeWrite must differ');
   for (const key of ['tokenJwksUri', 'tokenAudience'] as const) {

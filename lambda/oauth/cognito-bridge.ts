@@ -85,7 +85,7 @@ export async function updateAppClient(
 }
 
 /** Deletes the app client; an already-missing client counts as deleted (retries are idempotent). */
-export async function deleteAppClient(idp: CognitoIdentityProviderClient, settings: CognitoSettings, clientId: string): Promise<void> {
+export async function deleteAppClient(idp: CognitoIdentityProviderClient, settings: Pick<CognitoSettings, 'userPoolId'>, clientId: string): Promise<void> {
   try {
     await idp.send(new DeleteUserPoolClientCommand({ UserPoolId: settings.userPoolId, ClientId: clientId }));
   } catch (err) {

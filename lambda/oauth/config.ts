@@ -106,3 +106,42 @@ export function loadConfig(env: Env): Readonly<OAuthConfig> {
     logLevel: optional(env, 'LOG_LEVEL'),
   });
 }
+
+/** Days without a token use after which the sweeper deletes a registration (`REGISTRATION_IDLE_DAYS`). */
+export const DEFAULT_REGISTRATION_IDLE_DAYS = 90;
+/** Hours after which a registration that never used a token (its login never completed) is deleted (`REGISTRATION_UNUSED_HOURS`). */
+export const DEFAULT_REGISTRATION_UNUSED_HOURS = 24;
+
+/**
+ * The registration sweeper's configuration (`lambda/oauth/sweeper-handler.ts`): only what it needs,
+ * so that it does not carry the facade's issuer, scopes and token settings.
+ */
+export interface SweeperConfig {
+  readonly region: string;
+  readonly userPoolId: string;
+  readonly registrationsTable: string;
+  /** @default 90 */
+  readonly registrationIdleDays: number;
+  /** @default 24 */
+  readonly registrationUnusedHours: number;
+  /** Local only: dynalite. */
+  readonly dynamodbEndpoint?: string;
+  /** Local only: cognito-local. */
+  readonly cognitoEndpoint?: string;
+  readonly logLevel?: string;
+}
+
+/** Reads and validates the sweeper's configuration from `env` (pass `process.env` in the handler module only). */
+export function loadSweeperConfig(env: Env): Readonly<SweeperConfig> {
+  return Object.freeze({
+    region: optional(env, 'AWS_REGION', 'us-east-1'),
+    userPoolId: required(env, 'USER_POOL_ID'),
+    registrationsTable: required(env, 'REGISTRATIONS_TABLE'),
+    // The CDK app does not deploy the sweeper at 0 days; a deployed sweeper always has a positive window.
+    registrationIdleDays: integer(env, 'REGISTRATION_IDLE_DAYS', DEFAULT_REGISTRATION_IDLE_DAYS, 1, 3650),
+    registrationUnusedHours: integer(env, 'REGISTRATION_UNUSED_HOURS', DEFAULT_REGISTRATION_UNUSED_HOURS, 1, 87_600),
+    dynamodbEndpoint: optional(env, 'DYNAMODB_ENDPOINT'),
+    cognitoEndpoint: optional(env, 'COGNITO_ENDPOINT'),
+    logLevel: optional(env, 'LOG_LEVEL'),
+  });
+}

@@ -18,11 +18,14 @@ export interface OAuthDeps {
 /** Dummy credentials for the local stand-ins, which check none; never used against AWS. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/** The settings the AWS clients are built from (the facade's and the sweeper's config both have them). */
+export type ClientConfig = Pick<OAuthConfig, 'region' | 'dynamodbEndpoint' | 'cognitoEndpoint'>;
+
 /**
  * Builds the AWS clients from config. `DYNAMODB_ENDPOINT` / `COGNITO_ENDPOINT` point them at
  * dynalite / cognito-local, with dummy credentials only then; on AWS the default chain applies.
  */
-export function createDeps(config: Readonly<OAuthConfig>): OAuthDeps {
+export function createAwsClients(config: ClientConfig): Pick<OAuthDeps, 'ddb' | 'idp'> {
   const dynamo = new DynamoDBClient({
     region: config.region,
     ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
@@ -33,11 +36,16 @@ export function createDeps(config: Readonly<OAuthConfig>): OAuthDeps {
   });
   // Stored items may omit absent optional fields; never write `undefined`.
   const ddb = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  return { config, ddb, idp, now: () => new Date() };
+  return { ddb, idp };
+}
+
+/** The facade's dependencies: config, the AWS clients of `createAwsClients`, the real clock. */
+export function createDeps(config: Readonly<OAuthConfig>): OAuthDeps {
+  return { config, ...createAwsClients(config), now: () => new Date() };
 }
 
 /** Closes the clients' sockets (tests and the local stack call this on shutdown). */
-export function destroyDeps(deps: OAuthDeps): void {
+export function destroyDeps(deps: Pick<OAuthDeps, 'ddb' | 'idp'>): void {
   deps.ddb.destroy();
   deps.idp.destroy();
 }

@@ -8,6 +8,7 @@ import { errorFields, log } from '../shared/logger';
 import { bearerToken, newOpaqueToken, sameHash, sha256Hex } from '../shared/tokens';
 import { isConfidential, validateClientMetadata, type ClientMetadata } from './client-metadata';
 import { appClientSecret, createAppClient, deleteAppClient, updateAppClient } from './cognito-bridge';
+import type { OAuthConfig } from './config';
 import type { OAuthDeps } from './deps';
 import { consumeRegistrationQuota } from './rate-limit';
 import {
@@ -56,7 +57,17 @@ function rateLimit(deps: OAuthDeps) {
   return { limit: deps.config.registrationRateLimit, windowSeconds: deps.config.registrationRateWindowSeconds };
 }
 
-function store(deps: OAuthDeps): StoreDeps {
+/**
+ * What deleting a registration needs: the AWS clients, the pool and the table. The facade's
+ * `OAuthDeps` is one; the registration sweeper (`sweep.ts`) passes its own, smaller one.
+ */
+export interface DeleteDeps {
+  readonly ddb: OAuthDeps['ddb'];
+  readonly idp: OAuthDeps['idp'];
+  readonly config: Pick<OAuthConfig, 'userPoolId' | 'registrationsTable'>;
+}
+
+function store(deps: Pick<DeleteDeps, 'ddb' | 'config'>): StoreDeps {
   return { ddb: deps.ddb, tableName: deps.config.registrationsTable };
 }
 
@@ -204,8 +215,9 @@ async function restoreAppClient(deps: OAuthDeps, read: RegistrationRecord): Prom
 /**
  * RFC 7592 §2.3: deletes the app client first (so the client can no longer get tokens), then the
  * record. If the second step fails the client retries; a missing app client counts as deleted.
+ * The registration sweeper deletes idle registrations through this same unit of work.
  */
-export async function deleteClient(deps: OAuthDeps, record: RegistrationRecord): Promise<void> {
+export async function deleteClient(deps: DeleteDeps, record: Pick<RegistrationRecord, 'clientId'>): Promise<void> {
   await deleteAppClient(deps.idp, deps.config, record.clientId);
   await deleteRegistration(store(deps), record.clientId);
 }

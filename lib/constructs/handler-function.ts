@@ -28,6 +28,11 @@ export interface HandlerFunctionProps {
   readonly logRetentionDays: number;
   /** RETAIN instead of DESTROY for the log group. */
   readonly retainData: boolean;
+  /**
+   * Why the function needs no dead-letter queue (the cdk-nag Serverless-LambdaDLQ acknowledgement).
+   * @default - invoked synchronously by API Gateway, which receives every error as the response
+   */
+  readonly whyNoDeadLetterQueue?: string;
 }
 
 /**
@@ -94,7 +99,8 @@ export class HandlerFunction extends Construct {
     ack('Serverless-LambdaLatestVersion', pinnedRuntime);
     ack(
       'Serverless-LambdaDLQ',
-      'API Gateway invokes the function synchronously and receives every error as the HTTP response; a dead-letter queue only ever receives failed asynchronous invocations, and there are none.',
+      props.whyNoDeadLetterQueue ??
+        'API Gateway invokes the function synchronously and receives every error as the HTTP response; a dead-letter queue only ever receives failed asynchronous invocations, and there are none.',
     );
     ack(
       'Serverless-LambdaTracing',

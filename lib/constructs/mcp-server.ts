@@ -2,6 +2,7 @@ import { Annotations, Duration, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { HandlerFunction } from './handler-function';
 
@@ -42,7 +43,7 @@ export interface McpServerProps {
   readonly authorizationServerUrl: string;
   readonly userPoolId: string;
   readonly staticClientId: string;
-  /** Registrations table: read-only, to check that a token's client still exists. */
+  /** Registrations table: GetItem to check that a token's client still exists, UpdateItem of `lastUsedAt` only. */
   readonly registrationsTable: dynamodb.ITable;
   readonly notesTable: dynamodb.ITable;
   /** Full scope strings of the resource server. */
@@ -117,6 +118,16 @@ export class McpServer extends Construct {
     if (props.clientCheck === 'registrations') {
       // Liveness check of the token's client: one GetItem, nothing else on that table.
       props.registrationsTable.grant(this.handler.role, 'dynamodb:GetItem');
+      // Recording use (`lastUsedAt`, at most once a day per client) for the registration sweeper:
+      // UpdateItem that names no attribute but the key and lastUsedAt, so this role cannot change
+      // a registration's metadata or token hash.
+      this.handler.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:UpdateItem'],
+          resources: [props.registrationsTable.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'lastUsedAt'] } },
+        }),
+      );
       if (props.tokenIssuer) {
         Annotations.of(this).addWarningV2(
           'mcp-auth:clientCheckWithTokenIssuer',

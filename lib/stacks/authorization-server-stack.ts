@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../config';
 import { AuthorizationServer } from '../constructs/authorization-server';
+import { RegistrationSweeper } from '../constructs/registration-sweeper';
 import { RegistrationsTable } from '../constructs/tables';
 import type { CognitoStack } from './cognito-stack';
 
@@ -10,10 +11,15 @@ export interface AuthorizationServerStackProps extends StackProps {
   readonly cognito: CognitoStack;
 }
 
-/** The authorization-server facade and DCR bridge: registrations table, function, routes on the facade's API. */
+/**
+ * The authorization-server facade and DCR bridge: registrations table, function, routes on the facade's API,
+ * and the daily registration sweeper.
+ */
 export class AuthorizationServerStack extends Stack {
   public readonly registrations: RegistrationsTable;
   public readonly authorizationServer: AuthorizationServer;
+  /** Deletes idle and never-used registrations daily; absent when `registrationIdleDays` is 0. */
+  public readonly sweeper?: RegistrationSweeper;
 
   constructor(scope: Construct, id: string, props: AuthorizationServerStackProps) {
     super(scope, id, props);
@@ -44,6 +50,18 @@ export class AuthorizationServerStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       retainData: config.retainData,
     });
+
+    if (config.registrationIdleDays > 0) {
+      this.sweeper = new RegistrationSweeper(this, 'RegistrationSweeper', {
+        userPool: cognito.auth.userPool,
+        registrationsTable: this.registrations.table,
+        registrationIdleDays: config.registrationIdleDays,
+        registrationUnusedHours: config.registrationUnusedHours,
+        logLevel: config.logLevel,
+        logRetentionDays: config.logRetentionDays,
+        retainData: config.retainData,
+      });
+    }
 
     new CfnOutput(this, 'Issuer', { value: issuerUrl, description: 'OAuth issuer (RFC 8414)' });
     new CfnOutput(this, 'AuthorizationServerMetadataUrl', {

@@ -65,11 +65,24 @@ export function resourcesOf(template: Template, type: string): Array<[string, { 
   return Object.entries(template.findResources(type));
 }
 
-/** The one Lambda function of a stack (each stack has at most one). */
+/** The registration sweeper's function is the one whose environment names REGISTRATION_IDLE_DAYS. */
+const isSweeper = (fn: { Properties?: any }) => fn.Properties?.Environment?.Variables?.REGISTRATION_IDLE_DAYS !== undefined;
+
+/**
+ * The one API-serving Lambda function of a stack (each stack has exactly one; the
+ * AuthorizationServer stack also holds the registration sweeper, see `sweeperFunction`).
+ */
 export function onlyFunction(template: Template): { Properties: any } {
-  const functions = resourcesOf(template, 'AWS::Lambda::Function');
+  const functions = resourcesOf(template, 'AWS::Lambda::Function').filter(([, fn]) => !isSweeper(fn));
   if (functions.length !== 1) throw new Error(`expected one function, found ${functions.length}`);
   return functions[0][1] as { Properties: any };
+}
+
+/** The registration sweeper's function and logical id, or undefined when the stack has none. */
+export function sweeperFunction(template: Template): { id: string; Properties: any } | undefined {
+  const functions = resourcesOf(template, 'AWS::Lambda::Function').filter(([, fn]) => isSweeper(fn));
+  if (functions.length > 1) throw new Error(`expected at most one sweeper, found ${functions.length}`);
+  return functions[0] && { id: functions[0][0], Properties: functions[0][1].Properties };
 }
 
 /** The three templates with their stack's short name. */

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { onlyFunction, synthApp, type SynthesizedApp } from './app-fixture';
+import { onlyFunction, sweeperFunction, synthApp, type SynthesizedApp } from './app-fixture';
 
 const run = promisify(execFile);
 
@@ -115,6 +115,27 @@ describe('Lambda bundles', () => {
     const body = JSON.parse(answer.body);
     expect(body.resource).toBe(STAND_INS.RESOURCE_URL);
     expect(body.authorization_servers).toEqual([STAND_INS.AUTHORIZATION_SERVER_URL]);
+  });
+
+  it('sweeper bundle starts with the stack environment and runs up to its first AWS call', async () => {
+    const fn = sweeperFunction(dev.authorizationServer)!.Properties;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_MAX_ATTEMPTS: '1',
+    };
+    for (const [name, value] of Object.entries<unknown>(fn.Environment.Variables)) env[name] = typeof value === 'string' ? value : STAND_INS[name];
+    const bundle = path.join(dev.app.synth().directory, `asset.${String(fn.Code.S3Key).replace(/\.zip$/, '')}`, 'index.mjs');
+    // The config loads at import; the run then fails on its first call (the Scan) at the closed port.
+    const script = `const { handler } = await import(${JSON.stringify(bundle)});
+      try { await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} }); process.stdout.write('RESULT ran'); }
+      catch (err) { process.stdout.write('RESULT ' + err.name + ': ' + err.message); }`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env, timeout: 20_000 });
+    const result = stdout.slice(stdout.indexOf('RESULT '));
+    expect(result).toMatch(/^RESULT \w*Error: connect ECONNREFUSED 127\.0\.0\.1:9/);
   });
 
   // API Gateway sends only its routes to a function; the handler must recognize every one of them

@@ -66,6 +66,12 @@ describe('parseConfig', () => {
     });
   });
 
+  it('sweeps registrations idle 90 days or never used for 24 hours by default; 0 idle days turns the sweeper off', () => {
+    expect(fromContext({})).toMatchObject({ registrationIdleDays: 90, registrationUnusedHours: 24 });
+    expect(fromContext({ registrationIdleDays: '0', registrationUnusedHours: '100' })).toMatchObject({ registrationIdleDays: 0, registrationUnusedHours: 100 });
+    expect(fromContext({ registrationIdleDays: '7', registrationUnusedHours: '168' })).toMatchObject({ registrationIdleDays: 7, registrationUnusedHours: 168 });
+  });
+
   it.each([
     [{ stage: 'Prod' }, /stage/],
     [{ domainPrefix: 'my-cognito-login' }, /domainPrefix/],
@@ -93,6 +99,10 @@ describe('parseConfig', () => {
     [{ clientCheckTtlSeconds: '-1' }, /clientCheckTtlSeconds/],
     [{ clientCheckTtlSeconds: 86_401 }, /clientCheckTtlSeconds/],
     [{ resourceDocumentation: 'http://docs.example.com' }, /resourceDocumentation must be an https URL/],
+    [{ registrationIdleDays: '-1' }, /registrationIdleDays/],
+    [{ registrationIdleDays: '1.5' }, /registrationIdleDays/],
+    [{ registrationUnusedHours: '0' }, /registrationUnusedHours/],
+    [{ registrationIdleDays: 1, registrationUnusedHours: 25 }, /registrationUnusedHours \(25\) must not exceed registrationIdleDays × 24 \(24\)/],
   ])('rejects %j', (context, message) => {
     expect(() => fromContext(context)).toThrow(ConfigError);
     expect(() => fromContext(context)).toThrow(message);

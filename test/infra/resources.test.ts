@@ -1,7 +1,7 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AUTHORIZATION_SERVER_ROUTES } from '../../lib/constructs/authorization-server';
 import { MCP_SERVER_ROUTES } from '../../lib/constructs/mcp-server';
-import { allTemplates, nagFindings, onlyFunction, resourcesOf, synthApp, type SynthesizedApp } from './app-fixture';
+import { allTemplates, nagFindings, onlyFunction, resourcesOf, sweeperFunction, synthApp, type SynthesizedApp } from './app-fixture';
 
 // One synth of the default (dev) app for every test below: bundling the handlers is the slow part.
 let dev: SynthesizedApp;
@@ -157,7 +157,10 @@ describe('HTTP APIs', () => {
     expect(integrations).toHaveLength(1);
     expect(integrations[0][1].Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
     // One invoke permission for the function, limited to its own API (any stage, method and route).
-    const permissions = resourcesOf(template(), 'AWS::Lambda::Permission');
+    // (The registration sweeper's schedule has its own, for events.amazonaws.com: see below.)
+    const permissions = resourcesOf(template(), 'AWS::Lambda::Permission').filter(
+      ([, p]) => p.Properties.Principal !== 'events.amazonaws.com',
+    );
     expect(permissions).toHaveLength(1);
     expect(permissions[0][1].Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
     const sourceArn = permissions[0][1].Properties.SourceArn['Fn::Join'][1];
@@ -340,6 +343,11 @@ describe('IAM', () => {
   const statements = (template: Template) =>
     resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as any[]);
   const actionsOf = (statement: any): string[] => [statement.Action].flat();
+  /** Statements of the policies attached to the role whose logical id starts with `rolePrefix`. */
+  const roleStatements = (template: Template, rolePrefix: string) =>
+    resourcesOf(template, 'AWS::IAM::Policy')
+      .filter(([, policy]) => policy.Properties.Roles.some((r: any) => String(r.Ref).startsWith(rolePrefix)))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as any[]);
 
   it('never grants cognito-idp, dynamodb or logs actions on Resource "*"', () => {
     for (const [, template] of allTemplates(dev)) {
@@ -353,7 +361,7 @@ describe('IAM', () => {
   });
 
   it('lets the facade manage app clients of its own user pool only', () => {
-    const cognito = statements(dev.authorizationServer).filter((s) => actionsOf(s).some((a) => a.startsWith('cognito-idp:')));
+    const cognito = roleStatements(dev.authorizationServer, 'AuthorizationServerHandlerRole').filter((s) => actionsOf(s).some((a) => a.startsWith('cognito-idp:')));
     expect(cognito).toHaveLength(1);
     expect(actionsOf(cognito[0]).sort()).toEqual([
       'cognito-idp:CreateUserPoolClient',
@@ -364,12 +372,17 @@ describe('IAM', () => {
     expect(JSON.stringify(cognito[0].Resource)).toMatch(/UserPool[0-9A-F]+Arn/);
   });
 
-  it('lets the facade read and write registrations, and the MCP server only GetItem them', () => {
+  it('lets the facade read and write registrations, and the MCP server GetItem them and UpdateItem only lastUsedAt', () => {
     const registrationsRef = (s: any) => JSON.stringify(s.Resource).includes('RegistrationsTable');
-    const facade = statements(dev.authorizationServer).filter(registrationsRef);
+    const facade = roleStatements(dev.authorizationServer, 'AuthorizationServerHandlerRole').filter(registrationsRef);
     expect(facade.flatMap(actionsOf).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     const mcp = statements(dev.mcpServer).filter(registrationsRef);
-    expect(mcp.flatMap(actionsOf)).toEqual(['dynamodb:GetItem']);
+    expect(mcp.flatMap(actionsOf).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(mcp.find((s) => actionsOf(s).includes('dynamodb:GetItem')).Condition).toBeUndefined();
+    // The lastUsedAt write (at most once a day per client): the key and lastUsedAt, nothing else.
+    const update = mcp.find((s) => actionsOf(s).includes('dynamodb:UpdateItem'));
+    expect(actionsOf(update)).toEqual(['dynamodb:UpdateItem']);
+    expect(update.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'lastUsedAt'] } });
     const notes = statements(dev.mcpServer).filter((s) => JSON.stringify(s.Resource).includes('NotesTable'));
     expect(notes.flatMap(actionsOf).sort()).toEqual(
       ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
@@ -403,3 +416,72 @@ describe('DynamoDB tables', () => {
     });
   });
 });
+
+describe('registration sweeper', () => {
+  it('runs daily from an EventBridge rule, with only the pool, the table and the windows in its environment', () => {
+    const sweeper = sweeperFunction(dev.authorizationServer)!;
+    expect(sweeper).toBeDefined();
+    expect(sweeper.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+    });
+    expect(Object.keys(sweeper.Properties.Environment.Variables).sort()).toEqual(
+      ['USER_POOL_ID', 'REGISTRATIONS_TABLE', 'LOG_LEVEL', 'REGISTRATION_IDLE_DAYS', 'REGISTRATION_UNUSED_HOURS', 'NODE_OPTIONS'].sort(),
+    );
+    expect(sweeper.Properties.Environment.Variables).toMatchObject({ REGISTRATION_IDLE_DAYS: '90', REGISTRATION_UNUSED_HOURS: '24', LOG_LEVEL: 'info' });
+    // 200 deletions 0.5 s apart must fit.
+    expect(sweeper.Properties.Timeout).toBeGreaterThanOrEqual(200);
+    dev.authorizationServer.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(17 3 * * ? *)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeper.id, 'Arn'] } })],
+    });
+    const [[ruleId]] = resourcesOf(dev.authorizationServer, 'AWS::Events::Rule');
+    dev.authorizationServer.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [sweeper.id, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    });
+  });
+
+  it('may only Scan and DeleteItem the registrations table and DeleteUserPoolClient on its pool', () => {
+    const sweeperRole = resourcesOf(dev.authorizationServer, 'AWS::IAM::Role').find(([id]) => id.startsWith('RegistrationSweeper'))![0];
+    const policies = resourcesOf(dev.authorizationServer, 'AWS::IAM::Policy').filter(([, p]) =>
+      p.Properties.Roles.some((r: any) => r.Ref === sweeperRole),
+    );
+    const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+    const byAction = statements.map((s) => ({ actions: [s.Action].flat().sort(), resource: JSON.stringify(s.Resource), condition: s.Condition }));
+    expect(byAction).toEqual([
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: expect.stringContaining('RegistrationSweeperHandlerLogs'), condition: undefined },
+      { actions: ['dynamodb:DeleteItem', 'dynamodb:Scan'], resource: expect.stringMatching(/^\{"Fn::GetAtt":\["RegistrationsTable[0-9A-F]+","Arn"\]\}$/), condition: undefined },
+      { actions: ['cognito-idp:DeleteUserPoolClient'], resource: expect.stringMatching(/UserPool[0-9A-F]+Arn/), condition: undefined },
+    ]);
+  });
+
+  it('takes its windows from context', () => {
+    const tuned = synthApp({ registrationIdleDays: '30', registrationUnusedHours: '6' });
+    expect(sweeperFunction(tuned.authorizationServer)!.Properties.Environment.Variables).toMatchObject({
+      REGISTRATION_IDLE_DAYS: '30',
+      REGISTRATION_UNUSED_HOURS: '6',
+    });
+  });
+
+  it('is not deployed when registrationIdleDays is 0: no function, no rule, no permission', () => {
+    const off = synthApp({ registrationIdleDays: 0 });
+    expect(sweeperFunction(off.authorizationServer)).toBeUndefined();
+    off.authorizationServer.resourceCountIs('AWS::Lambda::Function', 1);
+    off.authorizationServer.resourceCountIs('AWS::Events::Rule', 0);
+    expect(resourcesOf(off.authorizationServer, 'AWS::Lambda::Permission').map(([, p]) => p.Properties.Principal)).toEqual(['apigateway.amazonaws.com']);
+    expect(off.stacks.authorizationServer.sweeper).toBeUndefined();
+  });
+
+  it('the MCP server gets no access to the registrations table with clientCheck=none (no lastUsedAt write either)', () => {
+    const none = synthApp({ clientCheck: 'none', tokenIssuer: 'https://login.example.com' });
+    const statements = resourcesOf(none.mcpServer, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+    expect(statements.filter((s) => JSON.stringify(s.Resource).includes('RegistrationsTable'))).toEqual([]);
+  });
+});
+

@@ -34,6 +34,10 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
     expect(nagFindings(dev.app)).toEqual([]);
   });
 
+  it('has no unacknowledged errors or warnings without the registration sweeper', () => {
+    expect(nagFindings(synthApp({ stage: 'nosweep', registrationIdleDays: '0' }).app)).toEqual([]);
+  });
+
   it('has no unacknowledged errors or warnings with retainData, token registration and MFA required', () => {
     const prod = synthApp({
       stage: 'prod',
@@ -68,8 +72,8 @@ describe('removal policies', () => {
 
   it('dev (retainData=false) deletes the user pool, tables and log groups with their stacks', () => {
     const resources = stateful(dev);
-    // 1 user pool, 2 tables, 2 access log groups, 2 function log groups.
-    expect(resources).toHaveLength(7);
+    // 1 user pool, 2 tables, 2 access log groups, 3 function log groups (facade, MCP server, sweeper).
+    expect(resources).toHaveLength(8);
     for (const { r } of resources) {
       expect(r.DeletionPolicy).toBe('Delete');
       expect(r.UpdateReplacePolicy).toBe('Delete');
@@ -80,7 +84,7 @@ describe('removal policies', () => {
   it('retainData=true retains them and turns deletion protection on', () => {
     const kept = synthApp({ retainData: true });
     const resources = stateful(kept);
-    expect(resources).toHaveLength(7);
+    expect(resources).toHaveLength(8);
     for (const { r } of resources) expect(r.DeletionPolicy).toBe('Retain');
     kept.cognito.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
     for (const template of [kept.authorizationServer, kept.mcpServer]) {

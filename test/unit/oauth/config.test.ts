@@ -1,5 +1,5 @@
 /** The facade's config: defaults, validation, and failures at cold start. */
-import { loadConfig } from '../../../lambda/oauth/config';
+import { DEFAULT_REGISTRATION_IDLE_DAYS, DEFAULT_REGISTRATION_UNUSED_HOURS, loadConfig, loadSweeperConfig } from '../../../lambda/oauth/config';
 
 const R = 'https://mcp.example.test/mcp';
 const env = {
@@ -49,5 +49,40 @@ test('token mode with a hash', () => {
   expect(loadConfig({ ...env, REGISTRATION_MODE: 'token', INITIAL_ACCESS_TOKEN_SHA256: hash })).toMatchObject({
     registrationMode: 'token',
     initialAccessTokenSha256: hash.toLowerCase(),
+  });
+});
+
+describe('loadSweeperConfig', () => {
+  const sweeperEnv = { USER_POOL_ID: 'eu-west-1_abc', REGISTRATIONS_TABLE: 'regs' };
+
+  test('needs only the pool and the table; idle 90 days and unused 24 hours by default', () => {
+    expect(loadSweeperConfig(sweeperEnv)).toEqual({
+      region: 'us-east-1',
+      userPoolId: 'eu-west-1_abc',
+      registrationsTable: 'regs',
+      registrationIdleDays: DEFAULT_REGISTRATION_IDLE_DAYS,
+      registrationUnusedHours: DEFAULT_REGISTRATION_UNUSED_HOURS,
+      dynamodbEndpoint: undefined,
+      cognitoEndpoint: undefined,
+      logLevel: undefined,
+    });
+    expect([DEFAULT_REGISTRATION_IDLE_DAYS, DEFAULT_REGISTRATION_UNUSED_HOURS]).toEqual([90, 24]);
+    expect(Object.isFrozen(loadSweeperConfig(sweeperEnv))).toBe(true);
+  });
+
+  test('reads the windows', () => {
+    expect(loadSweeperConfig({ ...sweeperEnv, REGISTRATION_IDLE_DAYS: '30', REGISTRATION_UNUSED_HOURS: '6' })).toMatchObject({
+      registrationIdleDays: 30,
+      registrationUnusedHours: 6,
+    });
+  });
+
+  test.each([
+    ['a missing USER_POOL_ID', { USER_POOL_ID: '' }, /USER_POOL_ID/],
+    ['a missing REGISTRATIONS_TABLE', { REGISTRATIONS_TABLE: '' }, /REGISTRATIONS_TABLE/],
+    ['REGISTRATION_IDLE_DAYS=0 (the CDK app deploys no sweeper then)', { REGISTRATION_IDLE_DAYS: '0' }, /REGISTRATION_IDLE_DAYS/],
+    ['a fractional REGISTRATION_UNUSED_HOURS', { REGISTRATION_UNUSED_HOURS: '1.5' }, /REGISTRATION_UNUSED_HOURS/],
+  ])('fails loudly on %s', (_name, override, message) => {
+    expect(() => loadSweeperConfig({ ...sweeperEnv, ...override })).toThrow(message);
   });
 });

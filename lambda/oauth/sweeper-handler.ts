@@ -1,0 +1,24 @@
+/**
+ * The registration sweeper's Lambda entry, run daily by an EventBridge rule (lib/constructs/
+ * registration-sweeper.ts): deletes idle and never-used registrations (`sweep.ts`) and returns the
+ * run's summary. Config and AWS clients are built once per container.
+ */
+import type { ScheduledEvent } from 'aws-lambda';
+import { setLogLevel } from '../shared/logger';
+import { loadSweeperConfig } from './config';
+import { createAwsClients } from './deps';
+import { sweepRegistrations, type SweepDeps, type SweepSummary } from './sweep';
+
+const config = loadSweeperConfig(process.env);
+setLogLevel(config.logLevel);
+const deps: SweepDeps = {
+  config,
+  ...createAwsClients(config),
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** The scheduled event carries nothing the sweeper needs; a run depends only on the clock and the table. */
+export async function handler(_event: ScheduledEvent): Promise<SweepSummary> {
+  return sweepRegistrations(deps);
+}
