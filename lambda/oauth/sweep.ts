@@ -8,7 +8,7 @@
  * Use is read from `lastUsedAt` (epoch seconds), which the MCP server writes on a registration at
  * most once a day when one of its client's tokens is used at `/mcp` (docs/registration.md, "Cleanup").
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { TooManyRequestsError } from '../shared/errors';
 import { errorFields, log } from '../shared/logger';
 import type { SweeperConfig } from './config';
@@ -52,6 +52,8 @@ export interface RegistrationUse {
   readonly clientName?: string;
   /** ISO, set at registration. */
   readonly createdAt?: string;
+  /** ISO, set by an RFC 7592 update (a client that updates its registration is alive). */
+  readonly updatedAt?: string;
   /** Epoch seconds of the last token use at `/mcp` (day resolution); absent if the client never used one. */
   readonly lastUsedAt?: number;
 }
@@ -75,9 +77,10 @@ export function sweepReason(registration: RegistrationUse, now: Date, config: Sw
   if (registration.lastUsedAt !== undefined) {
     return nowSeconds - registration.lastUsedAt > config.registrationIdleDays * SECONDS_PER_DAY ? 'idle' : undefined;
   }
-  const createdMs = Date.parse(registration.createdAt ?? '');
-  if (Number.isNaN(createdMs)) return undefined; // No date to judge by: keep it (the caller logs it).
-  const ageSeconds = nowSeconds - createdMs / 1000;
+  // Registered (or last updated) this long ago; no date to judge by: keep it (the caller logs it).
+  const sinceMs = Math.max(...[registration.createdAt, registration.updatedAt].map((iso) => Date.parse(iso ?? '')).filter((ms) => !Number.isNaN(ms)));
+  if (!Number.isFinite(sinceMs)) return undefined;
+  const ageSeconds = nowSeconds - sinceMs / 1000;
   // Never used a token: the login never completed (or the client never called /mcp).
   if (ageSeconds > config.registrationUnusedHours * SECONDS_PER_HOUR) return 'unused';
   return ageSeconds > config.registrationIdleDays * SECONDS_PER_DAY ? 'idle' : undefined;
@@ -89,8 +92,26 @@ function useOf(item: Record<string, unknown>): RegistrationUse {
     clientId: String(item.pk).slice(CLIENT_PREFIX.length),
     clientName: typeof metadata?.client_name === 'string' ? metadata.client_name : undefined,
     createdAt: typeof item.createdAt === 'string' ? item.createdAt : undefined,
+    updatedAt: typeof item.updatedAt === 'string' ? item.updatedAt : undefined,
     lastUsedAt: typeof item.lastUsedAt === 'number' && Number.isFinite(item.lastUsedAt) ? item.lastUsedAt : undefined,
   };
+}
+
+/**
+ * The registration as it is now (consistent read), or undefined when it is gone. The scan may be
+ * minutes old by the time a registration's turn comes, and its client may have come back since.
+ */
+async function current(deps: SweepDeps, clientId: string): Promise<RegistrationUse | undefined> {
+  const { Item } = await deps.ddb.send(
+    new GetCommand({
+      TableName: deps.config.registrationsTable,
+      Key: { pk: `${CLIENT_PREFIX}${clientId}` },
+      ConsistentRead: true,
+      ProjectionExpression: 'pk, createdAt, updatedAt, lastUsedAt, #metadata.client_name',
+      ExpressionAttributeNames: { '#metadata': 'metadata' },
+    }),
+  );
+  return Item ? useOf(Item) : undefined;
 }
 
 /** Every registration item (`client#…`, not rate-limit counters), page by page. */
@@ -101,7 +122,7 @@ async function* registrations(deps: SweepDeps): AsyncGenerator<RegistrationUse> 
       new ScanCommand({
         TableName: deps.config.registrationsTable,
         FilterExpression: 'begins_with(pk, :prefix)',
-        ProjectionExpression: 'pk, createdAt, lastUsedAt, #metadata.client_name',
+        ProjectionExpression: 'pk, createdAt, updatedAt, lastUsedAt, #metadata.client_name',
         ExpressionAttributeNames: { '#metadata': 'metadata' },
         ExpressionAttributeValues: { ':prefix': CLIENT_PREFIX },
         ExclusiveStartKey: startKey,
@@ -147,6 +168,12 @@ export async function sweepRegistrations(deps: SweepDeps, limits: SweepLimits = 
       reason,
     };
     try {
+      // Judge again on a fresh read right before deleting: a client seen since the scan is kept.
+      const fresh = await current(deps, registration.clientId);
+      if (!fresh || !sweepReason(fresh, deps.now(), deps.config)) {
+        kept++;
+        continue;
+      }
       await deleteClient(deps, registration);
       deleted++;
       log.info('registration swept', fields);

@@ -4,7 +4,7 @@
  * it, and after a run Cognito and DynamoDB must agree: no app client without a record.
  */
 import { DeleteUserPoolClientCommand, TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
-import { DeleteCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { loadSweeperConfig } from '../../../lambda/oauth/config';
 import type { OAuthDeps } from '../../../lambda/oauth/deps';
 import { DELETE_PAUSE_MS, sweepRegistrations, type SweepDeps, type SweepLimits } from '../../../lambda/oauth/sweep';
@@ -133,6 +133,37 @@ describe('which registrations go', () => {
     const summary = await sweep(sweeperDeps({}, { REGISTRATION_IDLE_DAYS: '7', REGISTRATION_UNUSED_HOURS: '4' }));
     expect(summary).toMatchObject({ deleted: 2, kept: 1 });
     expect((await sides()).records).toEqual([kept.id]);
+  });
+
+  test('a never-used registration updated (RFC 7592 PUT) recently is kept: updatedAt counts like createdAt', async () => {
+    const updated = await registerAt(ago(3 * DAY), 'Updated');
+    await services.ddb.send(
+      new UpdateCommand({
+        TableName: environment.table,
+        Key: { pk: `client#${updated.id}` },
+        UpdateExpression: 'SET updatedAt = :at',
+        ExpressionAttributeValues: { ':at': ago(2 * HOUR).toISOString() },
+      }),
+    );
+    expect(await sweep()).toEqual({ scanned: 1, deleted: 0, kept: 1, failed: 0 });
+    expect(await sides()).toEqual({ clients: [updated.id], records: [updated.id] });
+  });
+
+  test('a client that came back after the scan is kept: each deletion is judged again on a fresh read', async () => {
+    const returning = await registerAt(ago(200 * DAY), 'Returning');
+    await usedAt(returning.id, ago(91 * DAY));
+    // The MCP server records a use between the scan and this registration's turn (the re-read).
+    const writesFirst = new Proxy(facade.ddb as unknown as { send: Send }, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        return async (command: unknown) => {
+          if (command instanceof GetCommand) await usedAt(returning.id, NOW);
+          return target.send(command);
+        };
+      },
+    }) as unknown as OAuthDeps['ddb'];
+    expect(await sweep(sweeperDeps({ ddb: writesFirst }))).toEqual({ scanned: 1, deleted: 0, kept: 1, failed: 0 });
+    expect(await sides()).toEqual({ clients: [returning.id], records: [returning.id] });
   });
 
   test('rate-limit counters in the same table are neither counted nor touched', async () => {
