@@ -16,6 +16,9 @@ import { errorFields, log } from '../shared/logger';
 export const CLIENT_CACHE_MAX_ENTRIES = 10_000;
 
 /** `lastUsedAt` is rewritten only when older than this: at most one write per client per day. */
+/** One attempt for the lastUsedAt write. */
+const RECORD_USE_CALL = { maxAttempts: 1 } as const;
+
 export const LAST_USED_RESOLUTION_SECONDS = 86_400;
 
 export type ClientCheck = (clientId: string) => Promise<boolean>;
@@ -47,6 +50,8 @@ export function createClientCheck(options: ClientCheckOptions): ClientCheck {
    * (of concurrent containers, one writes) and requires the item (a registration deleted since the
    * read is not recreated as a bare `{ pk, lastUsedAt }` item). Never throws.
    */
+  // Best effort on the request path: one attempt (at most DYNAMODB_TIMEOUT_MS), not three with
+  // back-off; a failure is tried again on this client's next lookup.
   async function recordUse(clientId: string, pk: string, item: Item): Promise<void> {
     const nowSeconds = Math.floor(now() / 1000);
     const stale = nowSeconds - LAST_USED_RESOLUTION_SECONDS;
@@ -59,7 +64,7 @@ export function createClientCheck(options: ClientCheckOptions): ClientCheck {
         UpdateExpression: 'SET lastUsedAt = :now',
         ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)',
         ExpressionAttributeValues: { ':now': { N: String(nowSeconds) }, ':stale': { N: String(stale) } },
-      });
+      }, RECORD_USE_CALL);
     } catch (err) {
       // Another container wrote first, or the registration was deleted since the read: nothing to do.
       if (isConditionalCheckFailed(err)) return;

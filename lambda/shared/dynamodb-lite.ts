@@ -47,7 +47,7 @@ export interface DynamoDbLite {
     ConditionExpression?: string;
     ExpressionAttributeNames?: Record<string, string>;
     ExpressionAttributeValues?: Item;
-  }): Promise<void>;
+  }, options?: CallOptions): Promise<void>;
   query(input: {
     TableName: string;
     KeyConditionExpression: string;
@@ -87,13 +87,19 @@ export function isConditionalCheckFailed(err: unknown): boolean {
 
 const RETRYABLE = /Throttling|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable/;
 
+export interface CallOptions {
+  /** Attempts for throttling, 5xx and network errors. @default DYNAMODB_MAX_ATTEMPTS */
+  readonly maxAttempts?: number;
+}
+
 export function createDynamoDbLite(options: DynamoDbLiteOptions): DynamoDbLite {
   const url = new URL(options.endpoint ?? dynamoDbEndpoint(options.region));
 
-  async function call<T>(operation: string, input: unknown): Promise<T> {
+  async function call<T>(operation: string, input: unknown, callOptions: CallOptions = {}): Promise<T> {
     const body = JSON.stringify(input);
+    const maxAttempts = callOptions.maxAttempts ?? DYNAMODB_MAX_ATTEMPTS;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= DYNAMODB_MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
         const headers = signRequest({
           url,
@@ -115,7 +121,7 @@ export function createDynamoDbLite(options: DynamoDbLiteOptions): DynamoDbLite {
         if (err instanceof DynamoDbError && err.statusCode < 500 && !RETRYABLE.test(err.type)) throw err;
         lastError = err;
       }
-      if (attempt < DYNAMODB_MAX_ATTEMPTS) await new Promise((ok) => setTimeout(ok, 25 * 2 ** attempt));
+      if (attempt < maxAttempts) await new Promise((ok) => setTimeout(ok, 25 * 2 ** attempt));
     }
     throw lastError;
   }
@@ -125,8 +131,8 @@ export function createDynamoDbLite(options: DynamoDbLiteOptions): DynamoDbLite {
     putItem: async (input) => {
       await call('PutItem', input);
     },
-    updateItem: async (input) => {
-      await call('UpdateItem', input);
+    updateItem: async (input, callOptions) => {
+      await call('UpdateItem', input, callOptions);
     },
     query: (input) => call('Query', input),
   };

@@ -122,4 +122,11 @@ describe('updateItem', () => {
     await ddb.updateItem(input);
     expect(sent).toHaveBeenCalledTimes(2);
   });
+
+  test('maxAttempts: 1 makes a single attempt (best-effort writes on the request path)', async () => {
+    sent.mockResolvedValueOnce({ status: 400, body: Buffer.from(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'slow down' })) });
+    const ddb = createDynamoDbLite({ region: 'us-east-1', credentials });
+    await expect(ddb.updateItem(input, { maxAttempts: 1 })).rejects.toMatchObject({ type: 'ThrottlingException' });
+    expect(sent).toHaveBeenCalledTimes(1);
+  });
 });
