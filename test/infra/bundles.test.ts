@@ -55,28 +55,37 @@ interface Answer {
   readonly body: string;
 }
 
-async function invoke(synth: SynthesizedApp, stack: 'authorizationServer' | 'mcpServer', requests: string[]): Promise<Answer[]> {
-  const fn = onlyFunction(synth[stack]).Properties;
-  const variables: Record<string, unknown> = fn.Environment.Variables;
+/**
+ * The environment a synthesized function runs with: its template variables, deploy-time tokens
+ * replaced by stand-ins, and AWS settings that make any AWS call fail at once (closed port)
+ * instead of reaching for the network.
+ */
+function functionEnv(fn: any): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     AWS_REGION: 'us-east-1',
-    // Any AWS call fails at once (closed port) instead of reaching for the network.
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
     AWS_MAX_ATTEMPTS: '1',
-    BUNDLE: '',
-    REQUESTS: JSON.stringify(requests),
   };
-  for (const [name, value] of Object.entries(variables)) {
+  for (const [name, value] of Object.entries<unknown>(fn.Environment.Variables)) {
     if (typeof value === 'string') env[name] = value;
     else if (STAND_INS[name]) env[name] = STAND_INS[name];
     else throw new Error(`no stand-in value for the deploy-time variable ${name}`);
   }
+  return env;
+}
+
+/** The ESM bundle the synth wrote for a function's code asset. */
+function bundleOf(synth: SynthesizedApp, fn: any): string {
   const assetHash = String(fn.Code.S3Key).replace(/\.zip$/, '');
-  const outdir = synth.app.synth().directory;
-  env.BUNDLE = path.join(outdir, `asset.${assetHash}`, 'index.mjs');
+  return path.join(synth.app.synth().directory, `asset.${assetHash}`, 'index.mjs');
+}
+
+async function invoke(synth: SynthesizedApp, stack: 'authorizationServer' | 'mcpServer', requests: string[]): Promise<Answer[]> {
+  const fn = onlyFunction(synth[stack]).Properties;
+  const env = { ...functionEnv(fn), BUNDLE: bundleOf(synth, fn), REQUESTS: JSON.stringify(requests) };
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', INVOKE], { env, timeout: 20_000 });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULTS '));
   if (!line) throw new Error(`no results from the bundle: ${stdout.slice(0, 2000)}`);
@@ -119,16 +128,8 @@ describe('Lambda bundles', () => {
 
   it('sweeper bundle starts with the stack environment and runs up to its first AWS call', async () => {
     const fn = sweeperFunction(dev.authorizationServer)!.Properties;
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-      AWS_MAX_ATTEMPTS: '1',
-    };
-    for (const [name, value] of Object.entries<unknown>(fn.Environment.Variables)) env[name] = typeof value === 'string' ? value : STAND_INS[name];
-    const bundle = path.join(dev.app.synth().directory, `asset.${String(fn.Code.S3Key).replace(/\.zip$/, '')}`, 'index.mjs');
+    const env = functionEnv(fn);
+    const bundle = bundleOf(dev, fn);
     // The config loads at import; the run then fails on its first call (the Scan) at the closed port.
     const script = `const { handler } = await import(${JSON.stringify(bundle)});
       try { await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} }); process.stdout.write('RESULT ran'); }
