@@ -20,6 +20,7 @@ import {
   buildHandler,
   describeClient,
   event,
+  faulty,
   headerOf,
   listClients,
   newEnvironment,
@@ -31,35 +32,8 @@ import {
   type Services,
 } from './harness';
 
-type Send = (command: unknown) => Promise<unknown>;
 type Fault = (command: unknown) => Error | undefined;
 
-/** A client whose `send` throws `fault(command)` when it returns an error, and otherwise calls the real one. */
-function faulty<T extends { send: Send }>(client: T, fault: Fault): T {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      if (prop !== 'send') return Reflect.get(target, prop, receiver);
-      return async (command: unknown) => {
-        const err = fault(command);
-        if (err) throw err;
-        return target.send(command);
-      };
-    },
-  });
-}
-
-/** A client whose `send` first awaits `before(command)` (to interleave another request), then calls the real one. */
-function faultyAsync<T extends { send: Send }>(client: T, before: (command: unknown) => Promise<void>): T {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      if (prop !== 'send') return Reflect.get(target, prop, receiver);
-      return async (command: unknown) => {
-        await before(command);
-        return target.send(command);
-      };
-    },
-  });
-}
 
 const meta = { $metadata: {} };
 const cognitoThrottled = () => new TooManyRequestsException({ message: 'Rate exceeded', ...meta });
@@ -85,8 +59,8 @@ afterEach(() => jest.restoreAllMocks());
 function withFaults(cognito: Fault = () => undefined, dynamo: Fault = () => undefined) {
   return buildHandler(services, environment, (deps: OAuthDeps) => ({
     ...deps,
-    idp: faulty(deps.idp as unknown as { send: Send }, cognito) as unknown as OAuthDeps['idp'],
-    ddb: faulty(deps.ddb as unknown as { send: Send }, dynamo) as unknown as OAuthDeps['ddb'],
+    idp: faulty(deps.idp, cognito),
+    ddb: faulty(deps.ddb, dynamo),
   })).handler;
 }
 
@@ -155,7 +129,7 @@ describe('throttling and quota', () => {
     const limited = await newEnvironment(services, { REGISTRATION_RATE_LIMIT: '1' });
     const throttled = buildHandler(services, limited, (deps: OAuthDeps) => ({
       ...deps,
-      idp: faulty(deps.idp as unknown as { send: Send }, (c) => (c instanceof CreateUserPoolClientCommand ? cognitoThrottled() : undefined)) as unknown as OAuthDeps['idp'],
+      idp: faulty(deps.idp, (c) => (c instanceof CreateUserPoolClientCommand ? cognitoThrottled() : undefined)),
     })).handler;
     expect((await throttled(event('POST', '/register', { body: publicClient(), sourceIp: '192.0.2.77' }))).statusCode).toBe(429);
     const { handler } = buildHandler(services, limited);
@@ -227,9 +201,9 @@ describe('RFC 7592 compensation', () => {
     const handler = withFaults();
     const racing = buildHandler(services, environment, (deps: OAuthDeps) => ({
       ...deps,
-      ddb: faultyAsync(deps.ddb as unknown as { send: Send }, async (c) => {
+      ddb: faulty(deps.ddb, async (c) => {
         if (c instanceof PutCommand && !rotated.client_id) rotated = bodyOf(await handler(event('GET', `/register/${id}`, { headers: auth })));
-      }) as unknown as OAuthDeps['ddb'],
+      }),
     })).handler;
     const result = await racing(event('PUT', `/register/${id}`, { headers: auth, body: publicClient({ client_id: id, client_name: 'Lost' }) }));
     expect(result.statusCode).toBe(409);

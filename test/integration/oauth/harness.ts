@@ -164,3 +164,20 @@ export function publicClient(extra: Record<string, unknown> = {}): Record<string
     ...extra,
   };
 }
+
+/**
+ * A client whose `send` first awaits `fault(command)`: an Error it returns is thrown instead of
+ * sending (fault injection); anything else lets the real call go ahead (and `fault` may act first).
+ */
+export function faulty<T>(client: T, fault: (command: unknown) => Error | undefined | void | Promise<Error | undefined | void>): T {
+  return new Proxy(client as unknown as { send: (command: unknown) => Promise<unknown> }, {
+    get(target, prop, receiver) {
+      if (prop !== 'send') return Reflect.get(target, prop, receiver);
+      return async (command: unknown) => {
+        const err = await fault(command);
+        if (err) throw err;
+        return target.send(command);
+      };
+    },
+  }) as unknown as T;
+}

@@ -8,28 +8,12 @@ import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } fro
 import { loadSweeperConfig } from '../../../lambda/oauth/config';
 import type { OAuthDeps } from '../../../lambda/oauth/deps';
 import { DELETE_PAUSE_MS, sweepRegistrations, type SweepDeps, type SweepLimits } from '../../../lambda/oauth/sweep';
-import { bodyOf, buildHandler, event, listClients, newEnvironment, publicClient, registrationItems, scanTable, startServices, stopServices, type Environment, type Services } from './harness';
+import { bodyOf, buildHandler, event, faulty, listClients, newEnvironment, publicClient, registrationItems, scanTable, startServices, stopServices, type Environment, type Services } from './harness';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
-
-type Send = (command: unknown) => Promise<unknown>;
-
-/** A client whose `send` throws `fault(command)` when it returns an error, and otherwise calls the real one. */
-function faulty<T>(client: T, fault: (command: unknown) => Error | undefined): T {
-  return new Proxy(client as unknown as { send: Send }, {
-    get(target, prop, receiver) {
-      if (prop !== 'send') return Reflect.get(target, prop, receiver);
-      return async (command: unknown) => {
-        const err = fault(command);
-        if (err) throw err;
-        return target.send(command);
-      };
-    },
-  }) as unknown as T;
-}
 
 let services: Services;
 let environment: Environment;
@@ -153,15 +137,9 @@ describe('which registrations go', () => {
     const returning = await registerAt(ago(200 * DAY), 'Returning');
     await usedAt(returning.id, ago(91 * DAY));
     // The MCP server records a use between the scan and this registration's turn (the re-read).
-    const writesFirst = new Proxy(facade.ddb as unknown as { send: Send }, {
-      get(target, prop, receiver) {
-        if (prop !== 'send') return Reflect.get(target, prop, receiver);
-        return async (command: unknown) => {
-          if (command instanceof GetCommand) await usedAt(returning.id, NOW);
-          return target.send(command);
-        };
-      },
-    }) as unknown as OAuthDeps['ddb'];
+    const writesFirst = faulty(facade.ddb, async (command) => {
+      if (command instanceof GetCommand) await usedAt(returning.id, NOW);
+    });
     expect(await sweep(sweeperDeps({ ddb: writesFirst }))).toEqual({ scanned: 1, deleted: 0, kept: 1, failed: 0 });
     expect(await sides()).toEqual({ clients: [returning.id], records: [returning.id] });
   });
