@@ -23,6 +23,8 @@ export interface McpAppDeps {
   readonly tools: readonly ToolDefinition[];
 }
 
+const NO_STORE = { 'cache-control': 'no-store' } as const;
+
 /** How long clients and caches may keep the PRM document. */
 const PRM_MAX_AGE_SECONDS = 300;
 
@@ -33,7 +35,11 @@ export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (
   const metadataUrl = resourceMetadataUrl(config.resourceUrl);
   const prmBody = JSON.stringify(protectedResourceMetadata(config));
   const fullScope = (role: ScopeRole) => (role === 'read' ? config.scopeRead : config.scopeWrite);
-  const toolScopes = new Map(tools.map((tool) => [tool.name, tool.scopes.map(fullScope)]));
+  // Every authenticated method needs the read scope (the 401 challenge names it); a tool's own
+  // scopes come on top. Read first, so challenges list scopes in one order.
+  const baseScopes = [config.scopeRead];
+  const withRead = (scopes: readonly string[]) => [config.scopeRead, ...scopes.filter((scope) => scope !== config.scopeRead)];
+  const toolScopes = new Map(tools.map((tool) => [tool.name, withRead(tool.scopes.map(fullScope))]));
 
   function servePrm(event: HttpEvent): HttpResult {
     const verb = method(event);
@@ -59,17 +65,15 @@ export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (
 
     const text = bodyText(event);
     const rpc = peek(text);
-    const needed = (rpc.toolName && toolScopes.get(rpc.toolName)) || [config.scopeRead];
+    const needed = (rpc.toolName && toolScopes.get(rpc.toolName)) || baseScopes;
     const auth = await authenticate(verify, metadataUrl, header(event, 'authorization'), needed, rpc.id);
     if ('refusal' in auth) return withHeaders(auth.refusal, cors);
 
     if (!rpc.parsed) return rpcError(400, null, RpcCode.ParseError, 'Parse error: the body is not JSON', cors);
     // 2026-07-28 removed batching; 2025-06-18 already had.
     if (rpc.isBatch) return rpcError(400, null, RpcCode.InvalidRequest, 'Invalid request: JSON-RPC batches are not supported', cors);
-    if (rpc.toolName) {
-      const refused = requireScopes(auth.caller, metadataUrl, needed, rpc.id);
-      if (refused) return withHeaders(refused, cors);
-    }
+    const refused = requireScopes(auth.caller, metadataUrl, needed, rpc.id);
+    if (refused) return withHeaders(refused, cors);
     // Nothing to subscribe to, and a Lambda cannot hold the stream: answer as for any unknown method.
     if (rpc.method === 'subscriptions/listen') return rpcError(404, rpc.id, RpcCode.MethodNotFound, 'Method not found', cors);
 
@@ -88,7 +92,9 @@ export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (
   return async (event) => {
     const path = event.rawPath;
     try {
-      if (mcpPaths.has(path)) return await serveMcp(event);
+      // Answers to /mcp depend on the credential (RFC 6749 §5.1's rule for token responses, by
+      // analogy; RFC 9111 §5.2.2.5): no cache may keep any of them, errors and preflights included.
+      if (mcpPaths.has(path)) return withHeaders(await serveMcp(event), NO_STORE);
       if (prmPaths.has(path)) return servePrm(event);
       return json(404, { error: 'not_found', error_description: 'No such resource' });
     } catch (err) {

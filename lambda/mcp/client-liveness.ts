@@ -21,7 +21,8 @@ const RECORD_USE_CALL = { maxAttempts: 1 } as const;
 
 export const LAST_USED_RESOLUTION_SECONDS = 86_400;
 
-export type ClientCheck = (clientId: string) => Promise<boolean>;
+/** `recordUse: false` (a token naming no user) looks the client up without writing `lastUsedAt`. */
+export type ClientCheck = (clientId: string, options?: { readonly recordUse: boolean }) => Promise<boolean>;
 
 export interface ClientCheckOptions {
   readonly ddb: Pick<DynamoDbLite, 'getItem' | 'updateItem'>;
@@ -72,7 +73,7 @@ export function createClientCheck(options: ClientCheckOptions): ClientCheck {
     }
   }
 
-  return async (clientId) => {
+  return async (clientId, { recordUse: record } = { recordUse: true }) => {
     if (clientId === options.staticClientId) return true;
     const cached = cache.get(clientId);
     if (cached && cached.until > now()) return cached.live;
@@ -87,7 +88,7 @@ export function createClientCheck(options: ClientCheckOptions): ClientCheck {
     if (cache.size >= CLIENT_CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
     if (options.ttlSeconds > 0) cache.set(clientId, { live, until: now() + options.ttlSeconds * 1000 });
     // Awaited: Lambda may freeze the container once the response is returned.
-    if (result.Item) await recordUse(clientId, pk, result.Item);
+    if (result.Item && record) await recordUse(clientId, pk, result.Item);
     return live;
   };
 }

@@ -39,6 +39,11 @@ export interface McpConfig {
   readonly tokenAudience?: string;
   readonly requireAudience: boolean;
   readonly clientCheckTtlSeconds: number;
+  /**
+   * `MACHINE_CLIENTS=true`: accept access tokens that name no user (client_credentials). Off by
+   * default: such a token is refused with 401 `invalid_token` (docs/mcp-server.md, "Machine clients").
+   */
+  readonly machineClients: boolean;
   /** Browser origins (scheme://host[:port]) allowed to call `/mcp`; none by default. */
   readonly allowedOrigins: readonly string[];
   readonly resourceName: string;
@@ -74,6 +79,7 @@ export function loadConfig(env: Env): McpConfig {
     tokenAudience: optional(env, 'TOKEN_AUDIENCE'),
     requireAudience: bool(env, 'REQUIRE_AUDIENCE', false),
     clientCheckTtlSeconds: integer(env, 'CLIENT_CHECK_TTL_SECONDS', DEFAULT_CLIENT_CHECK_TTL_SECONDS, 0, 86_400),
+    machineClients: bool(env, 'MACHINE_CLIENTS', false),
     allowedOrigins: Object.freeze(list(env, 'ALLOWED_ORIGINS').map((origin) => origin.replace(/\/+$/, ''))),
     resourceName: optional(env, 'RESOURCE_NAME', DEFAULT_RESOURCE_NAME),
     resourceDocumentation: env.RESOURCE_DOCUMENTATION?.trim() ? url(env, 'RESOURCE_DOCUMENTATION') : undefined,

@@ -9,6 +9,7 @@ import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { CognitoJwtInvalidTokenUseError, FetchError, JwtExpiredError, JwtInvalidIssuerError, JwtInvalidSignatureError, JwtNotBeforeError, JwtParseError, KidNotFoundInJwksError, ParameterValidationError } from 'aws-jwt-verify/error';
 import { audienceProblem, type AudienceRule } from './audience';
 import type { ClientCheck } from './client-liveness';
+import { namesUser } from './token-subject';
 
 /** A token that verified: what the tools and the scope checks need, never the token itself. */
 export interface VerifiedToken {
@@ -16,6 +17,8 @@ export interface VerifiedToken {
   readonly username?: string;
   /** `client_id`, else `azp` (OIDC), else `cid` (Okta); absent only without a client check. */
   readonly clientId?: string;
+  /** False for a token that names only a client (client_credentials; `token-subject.ts`). */
+  readonly namesUser: boolean;
   readonly scopes: readonly string[];
   /** Epoch seconds. */
   readonly expiresAt: number;
@@ -43,8 +46,17 @@ export interface TokenVerifierOptions {
    * lookup, and a token that names no client is accepted.
    */
   readonly isClientLive: ClientCheck | null;
+  /** Accept tokens that name no user (`MACHINE_CLIENTS=true`); refused (401) otherwise. */
+  readonly machineClients: boolean;
   readonly jwksCache: JwksCache;
 }
+
+/**
+ * RFC 6750 §3.1 `invalid_token` ("invalid for other reasons"): the token verifies but is not one
+ * this resource accepts, like a token for another audience. A user-capable client gets a usable
+ * token by signing a user in; no scope would help, so not 403 `insufficient_scope`.
+ */
+export const NO_USER = 'The access token names no user (client_credentials); this server accepts only tokens issued for a signed-in user';
 
 /** RFC 9068 access tokens say `typ: at+jwt`; Cognito's say `token_use: access`. ID tokens say neither. */
 const NOT_AN_ACCESS_TOKEN = 'The token is not an access token';
@@ -119,10 +131,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     const clientId = tokenClientId(payload);
     if (!clientId && options.isClientLive) throw new TokenRejectedError('The access token names no client');
     if (typeof payload.sub !== 'string' || !payload.sub) throw new TokenRejectedError('The access token names no subject');
+    const user = namesUser(payload, clientId);
+    if (!user && !options.machineClients) throw new TokenRejectedError(NO_USER);
     if (clientId && options.isClientLive) {
       let live: boolean;
       try {
-        live = await options.isClientLive(clientId);
+        // Only a user's token counts as the client's use (lastUsedAt): a machine token costs no login.
+        live = await options.isClientLive(clientId, { recordUse: user });
       } catch {
         throw new VerificationUnavailableError('The client registry is unavailable');
       }
@@ -132,6 +147,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       subject: payload.sub,
       username: typeof payload.username === 'string' ? payload.username : undefined,
       clientId,
+      namesUser: user,
       scopes: tokenScopes(payload),
       expiresAt: payload.exp as number,
     };

@@ -25,6 +25,7 @@ export function createConfiguredVerifier(config: McpConfig, { ddb, jwksCache }: 
       requireAudience: config.requireAudience,
     },
     isClientLive: clientCheckOf(config, ddb),
+    machineClients: config.machineClients,
     jwksCache,
   });
 }

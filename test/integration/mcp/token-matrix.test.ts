@@ -143,9 +143,10 @@ test('no aud and no scope of this resource', async () => {
   await expectRejected(await fx.token({ scope: 'openid email' }), /no scope of this resource/);
 });
 
-test('aud equal to the resource is accepted, even without resource scopes', async () => {
+test('aud equal to the resource is accepted, even without resource scopes (then 403 for lack of read)', async () => {
   const result = await fx.handler(modernCall(await fx.token({ aud: RESOURCE_URL, scope: 'openid' }), 'tools/list'));
-  expect(result.statusCode).toBe(200);
+  expect(result.statusCode).toBe(403);
+  expect(headerOf(result, 'www-authenticate')).toContain('error="insufficient_scope"');
 });
 
 test('wrong aud', async () => {

@@ -17,7 +17,7 @@ const config = loadConfig({
   USER_POOL_ID: 'us-east-1_abc',
   LOG_LEVEL: 'error',
 });
-const verify = Object.assign(async () => ({ subject: 'u', clientId: 'static', scopes: [config.scopeRead], expiresAt: 4_000_000_000 }), {
+const verify = Object.assign(async () => ({ subject: 'u', clientId: 'static', namesUser: true, scopes: [config.scopeRead], expiresAt: 4_000_000_000 }), {
   hydrate: async () => undefined,
 }) as TokenVerifier;
 const app = createMcpApp({
