@@ -1,0 +1,89 @@
+/**
+ * CIMD items in the registrations table (docs/contracts.md):
+ * - `cimd#<sha256 of the document URL>` → `{ url, cognitoClientId, document, fetchedAt, cacheUntil }`:
+ *   the app client provisioned for that URL and the last validated document, cached until `cacheUntil`;
+ * - `client#<cognitoClientId>` with `cimdUrl` and no `registrationTokenHash`: what the MCP liveness
+ *   check, `lastUsedAt` and the sweeper read, exactly as for DCR registrations (RFC 7592 refuses it).
+ */
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sha256Hex } from '../../shared/tokens';
+import { translateTransient } from '../aws-errors';
+import type { StoreDeps } from '../registration-store';
+import type { CimdDocument } from './document';
+
+export interface CimdMapping {
+  readonly pk: string;
+  readonly url: string;
+  readonly cognitoClientId: string;
+  readonly document: CimdDocument;
+  /** ISO. */
+  readonly fetchedAt: string;
+  /** Epoch seconds until which `document` is used without fetching again. */
+  readonly cacheUntil: number;
+}
+
+export function cimdKey(url: string): string {
+  return `cimd#${sha256Hex(url)}`;
+}
+
+async function translated<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw translateTransient(err);
+  }
+}
+
+export function getMapping(store: StoreDeps, url: string): Promise<CimdMapping | undefined> {
+  return translated(async () => {
+    const out = await store.ddb.send(new GetCommand({ TableName: store.tableName, Key: { pk: cimdKey(url) }, ConsistentRead: true }));
+    return out.Item as CimdMapping | undefined;
+  });
+}
+
+/** Writes the mapping for a newly provisioned app client; false if another request mapped the URL first. */
+export async function putNewMapping(store: StoreDeps, mapping: CimdMapping): Promise<boolean> {
+  try {
+    await store.ddb.send(new PutCommand({ TableName: store.tableName, Item: mapping, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    throw translateTransient(err);
+  }
+}
+
+/** Stores a freshly fetched document for the mapped app client (only while the mapping still names it). */
+export async function refreshMapping(store: StoreDeps, mapping: CimdMapping): Promise<void> {
+  try {
+    await store.ddb.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: { pk: mapping.pk },
+        UpdateExpression: 'SET #document = :document, fetchedAt = :fetchedAt, cacheUntil = :cacheUntil',
+        ConditionExpression: 'cognitoClientId = :clientId',
+        ExpressionAttributeNames: { '#document': 'document' },
+        ExpressionAttributeValues: { ':document': mapping.document, ':fetchedAt': mapping.fetchedAt, ':cacheUntil': mapping.cacheUntil, ':clientId': mapping.cognitoClientId },
+      }),
+    );
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') return; // Swept or replaced meanwhile: nothing to refresh.
+    throw translateTransient(err);
+  }
+}
+
+/** Deletes the URL's mapping if it still names `cognitoClientId` (a newer mapping for the URL is kept). */
+export async function deleteMapping(store: StoreDeps, url: string, cognitoClientId: string): Promise<void> {
+  try {
+    await store.ddb.send(
+      new DeleteCommand({
+        TableName: store.tableName,
+        Key: { pk: cimdKey(url) },
+        ConditionExpression: 'cognitoClientId = :clientId',
+        ExpressionAttributeValues: { ':clientId': cognitoClientId },
+      }),
+    );
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') return;
+    throw translateTransient(err);
+  }
+}
