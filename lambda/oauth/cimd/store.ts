@@ -9,7 +9,21 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { sha256Hex } from '../../shared/tokens';
 import { translateTransient } from '../aws-errors';
 import type { StoreDeps } from '../registration-store';
+import type { ClientMetadata } from '../client-metadata';
+import { registrationKey } from '../registration-store';
 import type { CimdDocument } from './document';
+
+/** The `client#<cognitoClientId>` record of a CIMD client: no registration access token, so RFC 7592 refuses it. */
+export interface CimdClientRecord {
+  readonly pk: string;
+  readonly clientId: string;
+  readonly cimdUrl: string;
+  readonly metadata: ClientMetadata;
+  readonly confidential: false;
+  /** ISO timestamps; the sweeper judges never-used clients by them. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
 
 export interface CimdMapping {
   readonly pk: string;
@@ -80,6 +94,32 @@ export async function deleteMapping(store: StoreDeps, url: string, cognitoClient
         Key: { pk: cimdKey(url) },
         ConditionExpression: 'cognitoClientId = :clientId',
         ExpressionAttributeValues: { ':clientId': cognitoClientId },
+      }),
+    );
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') return;
+    throw translateTransient(err);
+  }
+}
+
+/** Writes the client record of a newly provisioned CIMD app client (fails if one exists). */
+export function putClientRecord(store: StoreDeps, record: CimdClientRecord): Promise<void> {
+  return translated(async () => {
+    await store.ddb.send(new PutCommand({ TableName: store.tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }));
+  });
+}
+
+/** Replaces the metadata of a CIMD client's record after its document changed (not if it is being deleted). */
+export async function updateClientRecordMetadata(store: StoreDeps, clientId: string, metadata: ClientMetadata, at: Date): Promise<void> {
+  try {
+    await store.ddb.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: { pk: registrationKey(clientId) },
+        UpdateExpression: 'SET #metadata = :metadata, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(cimdUrl) AND attribute_not_exists(deletingAt)',
+        ExpressionAttributeNames: { '#metadata': 'metadata' },
+        ExpressionAttributeValues: { ':metadata': metadata, ':at': at.toISOString() },
       }),
     );
   } catch (err) {
