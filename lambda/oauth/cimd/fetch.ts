@@ -71,9 +71,13 @@ async function checkedAddress(url: URL, trusted: boolean, resolve: NonNullable<C
 function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(response.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      response.destroy();
+    const tooLarge = () => {
+      // Reject before destroying: destroying emits 'aborted', whose reason would be less precise.
       reject(new CimdFetchError(`the document is larger than ${maxBytes} bytes`));
+      response.destroy();
+    };
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      tooLarge();
       return;
     }
     const chunks: Buffer[] = [];
@@ -81,8 +85,7 @@ function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> 
     response.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        response.destroy();
-        reject(new CimdFetchError(`the document is larger than ${maxBytes} bytes`));
+        tooLarge();
         return;
       }
       chunks.push(chunk);
