@@ -16,6 +16,11 @@ const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'blob:', 'vb
  * be a place where the authorization server sends codes.
  */
 const PRIVATE_USE_SCHEME = /^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+:$/;
+/**
+ * The one exception: a real MCP client whose registered redirect is a short scheme of its own
+ * (Cursor: `cursor://anysphere.cursor-mcp/…`). Named one by one, never a pattern.
+ */
+const KNOWN_CLIENT_SCHEMES = new Set(['cursor:']);
 
 export type RedirectKind = 'https' | 'loopback' | 'private-use';
 
@@ -54,7 +59,7 @@ export function checkRedirectUri(value: unknown): RedirectKind {
     if (LOOPBACK_HOSTS.has(parsed.hostname.toLowerCase())) return 'loopback';
     throw new InvalidRedirectUriError(`Redirect URI must use https (http is allowed only for localhost, 127.0.0.1 or [::1]): ${value}`);
   }
-  if (PRIVATE_USE_SCHEME.test(scheme)) return 'private-use';
+  if (PRIVATE_USE_SCHEME.test(scheme) || KNOWN_CLIENT_SCHEMES.has(scheme)) return 'private-use';
   throw new InvalidRedirectUriError(
     `Redirect URI scheme ${scheme} is not allowed: use https, http on a loopback host, or a reverse-domain private-use scheme (com.example.app:/callback, RFC 8252 §7.1): ${value}`,
   );

@@ -15,6 +15,8 @@ describe('accepted', () => {
     ['com.googleusercontent.apps.123:/cb', 'private-use'],
     ['vscode.dev-insiders:/callback', 'private-use'],
     ['com.example.app://oauth/callback', 'private-use'],
+    // The named exception for a real client with a short scheme of its own.
+    ['cursor://anysphere.cursor-mcp/oauth/callback', 'private-use'],
   ])('%s (%s)', (uri, kind) => {
     expect(checkRedirectUri(uri)).toBe(kind);
   });
@@ -56,7 +58,7 @@ describe('rejected with invalid_redirect_uri', () => {
     ['search-ms:', 'search-ms:query=x'],
     ['jar:file:', 'jar:file:///tmp/x.jar!/cb'],
     ['a short custom scheme', 'myapp://callback'],
-    ['cursor:', 'cursor://anysphere.cursor-mcp/oauth/callback'],
+    ['a scheme that merely starts like a known one', 'cursorx://anysphere.cursor-mcp/cb'],
   ])('%s', (_name, uri) => {
     expect(() => checkRedirectUri(uri)).toThrow(expect.objectContaining({ errorCode: 'invalid_redirect_uri', statusCode: 400 }));
   });
