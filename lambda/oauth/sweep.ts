@@ -7,6 +7,8 @@
  *
  * Use is read from `lastUsedAt` (epoch seconds), which the MCP server writes on a registration at
  * most once a day when one of its client's tokens is used at `/mcp` (docs/registration.md, "Cleanup").
+ * CIMD clients have `client#` records too and are swept the same way; `deleteClient` also removes
+ * their `cimd#` mapping, and gives every deleted client's pool-budget slot back.
  */
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { TooManyRequestsError } from '../shared/errors';

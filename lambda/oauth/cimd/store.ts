@@ -48,6 +48,16 @@ async function translated<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Runs a conditional write; a failed condition means there is nothing (left) to do, so it is not an error. */
+async function unlessConditionFails(op: () => Promise<unknown>): Promise<void> {
+  try {
+    await op();
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') return;
+    throw translateTransient(err);
+  }
+}
+
 export function getMapping(store: StoreDeps, url: string): Promise<CimdMapping | undefined> {
   return translated(async () => {
     const out = await store.ddb.send(new GetCommand({ TableName: store.tableName, Key: { pk: cimdKey(url) }, ConsistentRead: true }));
@@ -67,9 +77,10 @@ export async function putNewMapping(store: StoreDeps, mapping: CimdMapping): Pro
 }
 
 /** Stores a freshly fetched document for the mapped app client (only while the mapping still names it). */
-export async function refreshMapping(store: StoreDeps, mapping: CimdMapping): Promise<void> {
-  try {
-    await store.ddb.send(
+export function refreshMapping(store: StoreDeps, mapping: CimdMapping): Promise<void> {
+  // A failed condition: swept or replaced meanwhile, nothing to refresh.
+  return unlessConditionFails(() =>
+    store.ddb.send(
       new UpdateCommand({
         TableName: store.tableName,
         Key: { pk: mapping.pk },
@@ -78,28 +89,22 @@ export async function refreshMapping(store: StoreDeps, mapping: CimdMapping): Pr
         ExpressionAttributeNames: { '#document': 'document' },
         ExpressionAttributeValues: { ':document': mapping.document, ':fetchedAt': mapping.fetchedAt, ':cacheUntil': mapping.cacheUntil, ':clientId': mapping.cognitoClientId },
       }),
-    );
-  } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return; // Swept or replaced meanwhile: nothing to refresh.
-    throw translateTransient(err);
-  }
+    ),
+  );
 }
 
 /** Deletes the URL's mapping if it still names `cognitoClientId` (a newer mapping for the URL is kept). */
-export async function deleteMapping(store: StoreDeps, url: string, cognitoClientId: string): Promise<void> {
-  try {
-    await store.ddb.send(
+export function deleteMapping(store: StoreDeps, url: string, cognitoClientId: string): Promise<void> {
+  return unlessConditionFails(() =>
+    store.ddb.send(
       new DeleteCommand({
         TableName: store.tableName,
         Key: { pk: cimdKey(url) },
         ConditionExpression: 'cognitoClientId = :clientId',
         ExpressionAttributeValues: { ':clientId': cognitoClientId },
       }),
-    );
-  } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return;
-    throw translateTransient(err);
-  }
+    ),
+  );
 }
 
 /** Writes the client record of a newly provisioned CIMD app client (fails if one exists). */
@@ -110,9 +115,9 @@ export function putClientRecord(store: StoreDeps, record: CimdClientRecord): Pro
 }
 
 /** Replaces the metadata of a CIMD client's record after its document changed (not if it is being deleted). */
-export async function updateClientRecordMetadata(store: StoreDeps, clientId: string, metadata: ClientMetadata, at: Date): Promise<void> {
-  try {
-    await store.ddb.send(
+export function updateClientRecordMetadata(store: StoreDeps, clientId: string, metadata: ClientMetadata, at: Date): Promise<void> {
+  return unlessConditionFails(() =>
+    store.ddb.send(
       new UpdateCommand({
         TableName: store.tableName,
         Key: { pk: registrationKey(clientId) },
@@ -121,9 +126,6 @@ export async function updateClientRecordMetadata(store: StoreDeps, clientId: str
         ExpressionAttributeNames: { '#metadata': 'metadata' },
         ExpressionAttributeValues: { ':metadata': metadata, ':at': at.toISOString() },
       }),
-    );
-  } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return;
-    throw translateTransient(err);
-  }
+    ),
+  );
 }

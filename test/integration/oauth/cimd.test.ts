@@ -12,7 +12,7 @@ import { resolveCimdClient, type CimdClient } from '../../../lambda/oauth/cimd';
 import { cimdKey } from '../../../lambda/oauth/cimd/store';
 import type { OAuthDeps } from '../../../lambda/oauth/deps';
 import { sweepRegistrations } from '../../../lambda/oauth/sweep';
-import { bodyOf, buildHandler, describeClient, event, listClients, newEnvironment, publicClient, READ, registrationItems, startServices, stopServices, WRITE, type Environment, type Services } from './harness';
+import { bodyOf, buildHandler, describeClient, event, listClients, newEnvironment, publicClient, quietLogs, READ, registrationItems, startServices, stopServices, WRITE, type Environment, type Services } from './harness';
 
 let services: Services;
 let server: Server;
@@ -68,12 +68,10 @@ afterAll(async () => {
   await new Promise((ok) => server.close(ok));
   await stopServices(services);
 });
+quietLogs();
 beforeEach(() => {
-  jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   names = {};
 });
-afterEach(() => jest.restoreAllMocks());
 
 let clock = new Date('2026-12-01T12:00:00Z');
 async function setup(extraEnv: Record<string, string> = {}): Promise<{ environment: Environment; deps: OAuthDeps }> {

@@ -6,7 +6,7 @@
 import { DeleteUserPoolClientCommand, InternalErrorException, UpdateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OAuthDeps } from '../../../lambda/oauth/deps';
-import { bodyOf, buildHandler, describeClient, event, faulty, newEnvironment, publicClient, registrationItems, startServices, stopServices, type Environment, type Handler, type Services } from './harness';
+import { bodyOf, buildHandler, describeClient, event, faulty, newEnvironment, publicClient, quietLogs, registrationItems, startServices, stopServices, type Environment, type Handler, type Services } from './harness';
 
 const ITERATIONS = 12;
 
@@ -21,11 +21,7 @@ beforeAll(async () => {
   handlers = [buildHandler(services, environment).handler, buildHandler(services, environment).handler];
 });
 afterAll(() => stopServices(services));
-beforeEach(() => {
-  jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => jest.restoreAllMocks());
+quietLogs();
 
 async function appClientExists(clientId: string): Promise<boolean> {
   try {

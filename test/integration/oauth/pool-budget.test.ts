@@ -16,6 +16,7 @@ import {
   listClients,
   newEnvironment,
   publicClient,
+  quietLogs,
   registrationItems,
   startServices,
   stopServices,
@@ -30,11 +31,7 @@ beforeAll(async () => {
   services = await startServices();
 });
 afterAll(() => stopServices(services));
-beforeEach(() => {
-  jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => jest.restoreAllMocks());
+quietLogs();
 
 async function budgetCount(environment: Environment): Promise<number | undefined> {
   const out = await services.ddb.send(new GetCommand({ TableName: environment.table, Key: { pk: 'budget#pool' }, ConsistentRead: true }));
