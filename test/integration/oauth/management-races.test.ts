@@ -4,7 +4,9 @@
  * answer is a 5xx, and afterwards the app client, the record and the pool budget agree.
  */
 import { DeleteUserPoolClientCommand, InternalErrorException, UpdateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { loadSweeperConfig } from '../../../lambda/oauth/config';
+import { sweepRegistrations } from '../../../lambda/oauth/sweep';
 import type { OAuthDeps } from '../../../lambda/oauth/deps';
 import { bodyOf, buildHandler, describeClient, event, faulty, newEnvironment, publicClient, quietLogs, registrationItems, startServices, stopServices, type Environment, type Handler, type Services } from './harness';
 
@@ -139,5 +141,21 @@ describe('the interleavings, one at a time (injected at the exact step)', () => 
     for (const verb of ['GET', 'PUT']) expect((await call(handlers[0]!, verb, id, token)).statusCode).toBe(404);
     expect((await call(handlers[0]!, 'DELETE', id, token)).statusCode).toBe(204);
     expect(await appClientExists(id)).toBe(false);
+  });
+
+  test('the sweeper finishes a delete that failed half-way, however recently the client was used', async () => {
+    const { id, token } = await registered();
+    const failing = buildHandler(services, environment, (deps: OAuthDeps) => ({
+      ...deps,
+      ddb: faulty(deps.ddb, (command) => (command instanceof DeleteCommand ? new Error('disk on fire') : undefined)),
+    })).handler;
+    const slotsBefore = await budget();
+    expect((await call(failing, 'DELETE', id, token)).statusCode).toBe(500);
+    expect(await appClientExists(id)).toBe(false);
+    const { deps } = buildHandler(services, environment);
+    const summary = await sweepRegistrations({ config: loadSweeperConfig(environment.env), ddb: deps.ddb, idp: deps.idp, now: () => new Date(), sleep: async () => undefined });
+    expect(summary.deleted).toBeGreaterThanOrEqual(1);
+    expect((await registrationItems(services, environment.table)).find((item) => item.clientId === id)).toBeUndefined();
+    expect(await budget()).toBe(slotsBefore - 1);
   });
 });
