@@ -5,6 +5,7 @@
  * echoes the result. Only what cannot be made usable is rejected, with a description of what to fix.
  */
 import { InvalidClientMetadataError, InvalidRedirectUriError } from '../shared/errors';
+import type { RegistrationMode } from './config';
 import { SUPPORTED_GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from './metadata';
 import { checkRedirectUri, type RedirectKind } from './redirect-uri';
 
@@ -44,6 +45,9 @@ export interface MetadataPolicy {
   /** The MCP resource's own scopes, registered for every client (see `scopes`). */
   readonly resourceScopes: readonly string[];
   readonly maxRedirectUris: number;
+  /** `MACHINE_CLIENTS`: client_credentials registrations allowed (only together with `token` mode). */
+  readonly machineClients: boolean;
+  readonly registrationMode: RegistrationMode;
 }
 
 type Input = Record<string, unknown>;
@@ -86,21 +90,34 @@ function stringArray(input: Input, field: string, error: (d: string) => Error): 
   return [...new Set(value as string[])];
 }
 
-function grantTypes(input: Input): GrantType[] {
+/**
+ * Machine clients (client_credentials) get tokens that name no user: whoever registers one can call
+ * the tools with no login in the way. Only an operator may allow them, and only where registering
+ * needs the initial access token (issue 12 item 1).
+ */
+function checkMachineClientsAllowed(policy: Pick<MetadataPolicy, 'machineClients' | 'registrationMode'>): void {
+  if (policy.machineClients && policy.registrationMode === 'token') return;
+  throw new InvalidClientMetadataError(
+    policy.machineClients
+      ? 'grant_types client_credentials (machine clients) is accepted only when registration needs an initial access token (REGISTRATION_MODE=token); register an authorization_code client.'
+      : 'grant_types client_credentials (machine clients, tokens without a user) is not enabled on this server; register an authorization_code client, or ask the operator (MACHINE_CLIENTS=true with REGISTRATION_MODE=token).',
+  );
+}
+
+function grantTypes(input: Input, policy: MetadataPolicy): GrantType[] {
   const requested = stringArray(input, 'grant_types', (d) => new InvalidClientMetadataError(d)) ?? ['authorization_code'];
   // Drop what Cognito cannot do (implicit, password, device_code, urn:… extensions) rather than fail.
   const kept = requested.filter((g): g is GrantType => (SUPPORTED_GRANT_TYPES as readonly string[]).includes(g));
-  const code = kept.includes('authorization_code');
-  const cc = kept.includes('client_credentials');
-  if (code && cc) {
-    throw new InvalidClientMetadataError(
-      'grant_types cannot combine authorization_code and client_credentials: Cognito app clients support one or the other. Register two clients.',
-    );
+  // RFC 7591 §3.2.1: the server may replace requested metadata. A client that lists the code grant
+  // is a user-facing client: it is registered for the code grant and client_credentials beside it
+  // is dropped (one Cognito app client cannot do both, and clients list extra grant types freely).
+  if (kept.includes('authorization_code')) return ['authorization_code', 'refresh_token']; // Cognito always issues refresh tokens with the code grant.
+  if (kept.includes('client_credentials')) {
+    checkMachineClientsAllowed(policy);
+    return ['client_credentials']; // No refresh tokens for client_credentials.
   }
-  if (code) return ['authorization_code', 'refresh_token']; // Cognito always issues refresh tokens with the code grant.
-  if (cc) return ['client_credentials']; // No refresh tokens for client_credentials.
   throw new InvalidClientMetadataError(
-    `grant_types has no usable grant type; supported: authorization_code (with refresh_token) or client_credentials. Got: ${requested.join(' ') || '(empty)'}.`,
+    `grant_types has no usable grant type; supported: authorization_code (with refresh_token)${policy.machineClients && policy.registrationMode === 'token' ? ' or client_credentials' : ''}. Got: ${requested.join(' ') || '(empty)'}.`,
   );
 }
 
@@ -187,7 +204,7 @@ export function validateClientMetadata(input: Input, policy: MetadataPolicy): Cl
     throw new InvalidClientMetadataError(`token_endpoint_auth_method must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}.`);
   }
   const authMethod = method as TokenEndpointAuthMethod;
-  const grants = grantTypes(input);
+  const grants = grantTypes(input, policy);
   const code = grants.includes('authorization_code');
   if (!code && authMethod === 'none') {
     throw new InvalidClientMetadataError('client_credentials needs a confidential client: use client_secret_basic or client_secret_post.');

@@ -12,6 +12,7 @@ import {
   type CreateUserPoolClientCommandInput,
   type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { NotFoundError } from '../shared/errors';
 import { isConfidential, type ClientMetadata } from './client-metadata';
 import { cognitoClientName } from './client-name';
 import { translateCognitoError } from './aws-errors';
@@ -24,13 +25,39 @@ export type CognitoSettings = Pick<
 
 type ClientSettings = Omit<CreateUserPoolClientCommandInput, 'GenerateSecret'>;
 
+/**
+ * What created app clients may read of a user: the `email` scope's claims. Unset, Cognito lets a
+ * client read every attribute.
+ */
+export const READ_ATTRIBUTES = ['email', 'email_verified'];
+/**
+ * What they may write: unset means every standard attribute. `email` only, because it is the pool's
+ * required attribute and managed-login sign-up (`selfSignUp`) writes it through the app client.
+ */
+export const WRITE_ATTRIBUTES = ['email'];
+
+/** 404: the app client is gone, a concurrent RFC 7592 DELETE (or the sweeper) removed it. */
+export class RegistrationGoneError extends NotFoundError {
+  constructor() {
+    super('The client registration was deleted by a concurrent request; nothing was changed.');
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as Error | undefined)?.name === 'ResourceNotFoundException';
+}
+
 /** Every setting of the app client for `metadata` (shared by create and update). */
 export function appClientSettings(metadata: ClientMetadata, settings: CognitoSettings): ClientSettings {
   const code = metadata.grant_types.includes('authorization_code');
   const publicClient = !isConfidential(metadata);
-  // Cognito refuses ALLOW_REFRESH_TOKEN_AUTH on clients with refresh-token rotation. Registered
-  // clients sign in through managed login only; the flow listed is the least one can list.
-  const explicitAuthFlows: ExplicitAuthFlowsType[] = publicClient ? ['ALLOW_USER_SRP_AUTH'] : ['ALLOW_REFRESH_TOKEN_AUTH'];
+  // Registered clients sign users in through managed login only, which ExplicitAuthFlows does not
+  // govern (it lists the InitiateAuth flows a client may call directly). No password or SRP flow
+  // (issue 12 item 10). Confidential clients need ALLOW_REFRESH_TOKEN_AUTH to refresh (no rotation).
+  // Public clients rotate refresh tokens, which Cognito refuses together with that flow, and an
+  // empty list means Cognito's defaults (SRP, custom, refresh): they list ALLOW_CUSTOM_AUTH, which
+  // only works through the pool's custom-auth Lambda triggers, and the stacks define none.
+  const explicitAuthFlows: ExplicitAuthFlowsType[] = publicClient ? ['ALLOW_CUSTOM_AUTH'] : ['ALLOW_REFRESH_TOKEN_AUTH'];
   return {
     UserPoolId: settings.userPoolId,
     ClientName: cognitoClientName(metadata.client_name),
@@ -41,6 +68,8 @@ export function appClientSettings(metadata: ClientMetadata, settings: CognitoSet
     CallbackURLs: code ? metadata.redirect_uris : undefined,
     SupportedIdentityProviders: ['COGNITO'],
     ExplicitAuthFlows: explicitAuthFlows,
+    ReadAttributes: READ_ATTRIBUTES,
+    WriteAttributes: WRITE_ATTRIBUTES,
     EnableTokenRevocation: true,
     PreventUserExistenceErrors: 'ENABLED',
     AccessTokenValidity: settings.accessTokenValidityMinutes,
@@ -80,6 +109,7 @@ export async function updateAppClient(
   try {
     await idp.send(new UpdateUserPoolClientCommand({ ...appClientSettings(metadata, settings), ClientId: clientId }));
   } catch (err) {
+    if (isNotFound(err)) throw new RegistrationGoneError();
     throw translateCognitoError(err, { step: 'UpdateUserPoolClient', clientId });
   }
 }
@@ -89,7 +119,7 @@ export async function deleteAppClient(idp: CognitoIdentityProviderClient, settin
   try {
     await idp.send(new DeleteUserPoolClientCommand({ UserPoolId: settings.userPoolId, ClientId: clientId }));
   } catch (err) {
-    if ((err as Error).name === 'ResourceNotFoundException') return;
+    if (isNotFound(err)) return;
     throw translateCognitoError(err, { step: 'DeleteUserPoolClient', clientId });
   }
 }
@@ -100,6 +130,7 @@ export async function appClientSecret(idp: CognitoIdentityProviderClient, settin
     const out = await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: settings.userPoolId, ClientId: clientId }));
     return out.UserPoolClient?.ClientSecret;
   } catch (err) {
+    if (isNotFound(err)) throw new RegistrationGoneError();
     throw translateCognitoError(err, { step: 'DescribeUserPoolClient', clientId });
   }
 }

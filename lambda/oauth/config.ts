@@ -2,7 +2,7 @@
  * The facade's configuration, read once from the environment at cold start (docs/contracts.md).
  * This is the only module of `lambda/oauth/` that reads `process.env`; a bad value fails loudly.
  */
-import { ConfigError, integer, list, optional, required, url, type Env } from '../shared/env';
+import { bool, ConfigError, integer, list, optional, required, url, type Env } from '../shared/env';
 
 /**
  * Seconds a rotated-out refresh token stays valid, for client retries (Cognito allows 0–60). 0, as
@@ -14,6 +14,12 @@ export const DEFAULT_ROTATION_GRACE_SECONDS = 0;
 export const METADATA_MAX_AGE_SECONDS = 300;
 
 export type RegistrationMode = 'open' | 'token' | 'closed';
+
+/**
+ * App clients this system creates for open registrations and CIMD clients (`budget#pool`), below
+ * Cognito's default quota of 1,000 per pool so that token-mode registrations and the operator keep headroom.
+ */
+export const DEFAULT_REGISTRATION_POOL_BUDGET = 500;
 
 export interface OAuthConfig {
   readonly region: string;
@@ -50,11 +56,36 @@ export interface OAuthConfig {
   readonly rotationGraceSeconds: number;
   /** `SERVICE_DOCUMENTATION` (not in contracts.md): RFC 8414 `service_documentation`. @default none */
   readonly serviceDocumentation?: string;
+  /** `MACHINE_CLIENTS`: client_credentials registrations are allowed, in `token` registration mode only. @default false */
+  readonly machineClients: boolean;
+  /** `REGISTRATION_POOL_BUDGET`: app clients open registrations and CIMD may create pool-wide. @default 500 */
+  readonly registrationPoolBudget: number;
+  /**
+   * `LOCAL_CIMD_TRUSTED_ORIGINS`, local stack only (the CDK never sets it): origins (`http://127.0.0.1:8123`)
+   * whose CIMD documents may be fetched over http and from loopback addresses. @default none
+   */
+  readonly localCimdTrustedOrigins: readonly string[];
   /** Local only: dynalite. */
   readonly dynamodbEndpoint?: string;
   /** Local only: cognito-local. */
   readonly cognitoEndpoint?: string;
   readonly logLevel?: string;
+}
+
+/** Origins as `URL.origin` spells them; anything else fails the cold start. */
+function origins(env: Env, name: string): string[] {
+  return list(env, name).map((value) => {
+    let origin: string | undefined;
+    try {
+      origin = new URL(value).origin;
+    } catch {
+      origin = undefined;
+    }
+    if (!origin || origin === 'null' || origin !== value.replace(/\/+$/, '')) {
+      throw new ConfigError(`${name} must list origins such as http://127.0.0.1:8123 (scheme, host, port; no path), got ${JSON.stringify(value)}`);
+    }
+    return origin;
+  });
 }
 
 /** Reads and validates the configuration from `env` (pass `process.env` in the handler module only). */
@@ -101,6 +132,9 @@ export function loadConfig(env: Env): Readonly<OAuthConfig> {
     refreshTokenValidityDays: integer(env, 'REFRESH_TOKEN_VALIDITY_DAYS', 30, 1, 3650),
     rotationGraceSeconds: integer(env, 'REFRESH_TOKEN_ROTATION_GRACE_SECONDS', DEFAULT_ROTATION_GRACE_SECONDS, 0, 60),
     serviceDocumentation: optional(env, 'SERVICE_DOCUMENTATION') ? url(env, 'SERVICE_DOCUMENTATION') : undefined,
+    machineClients: bool(env, 'MACHINE_CLIENTS', false),
+    registrationPoolBudget: integer(env, 'REGISTRATION_POOL_BUDGET', DEFAULT_REGISTRATION_POOL_BUDGET, 1, 100_000),
+    localCimdTrustedOrigins: Object.freeze(origins(env, 'LOCAL_CIMD_TRUSTED_ORIGINS')),
     dynamodbEndpoint: optional(env, 'DYNAMODB_ENDPOINT'),
     cognitoEndpoint: optional(env, 'COGNITO_ENDPOINT'),
     logLevel: optional(env, 'LOG_LEVEL'),

@@ -26,7 +26,8 @@ export async function putRegistrationRoute(deps: OAuthDeps, event: HttpEvent, cl
 /** RFC 7592 §2.3: delete the app client and the record; 204. */
 export async function deleteRegistrationRoute(deps: OAuthDeps, event: HttpEvent, clientId: string): Promise<HttpResult> {
   const record = await authenticateRegistration(deps, clientId, header(event, 'authorization'));
-  await deleteClient(deps, record);
+  // Conditional on the token hash this request authenticated with (issue 12 item 10).
+  await deleteClient(deps, record, record.registrationTokenHash);
   log.info('client deleted', { clientId, ...caller(event) });
   return empty(204);
 }

@@ -20,6 +20,8 @@ export interface RegistrationRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly createdBy: { readonly sourceIp: string; readonly userAgent: string };
+  /** ISO; set when a delete began (RFC 7592 DELETE or the sweeper): reads and updates are refused from then on. */
+  readonly deletingAt?: string;
 }
 
 export interface StoreDeps {
@@ -60,7 +62,7 @@ export function replaceRegistration(store: StoreDeps, record: RegistrationRecord
       new PutCommand({
         TableName: store.tableName,
         Item: record,
-        ConditionExpression: 'attribute_exists(pk) AND registrationTokenHash = :hash',
+        ConditionExpression: 'attribute_exists(pk) AND registrationTokenHash = :hash AND attribute_not_exists(deletingAt)',
         ExpressionAttributeValues: { ':hash': expectedHash },
       }),
     );
@@ -79,7 +81,7 @@ export function rotateRegistrationTokenHash(store: StoreDeps, clientId: string, 
         TableName: store.tableName,
         Key: { pk: registrationKey(clientId) },
         UpdateExpression: 'SET registrationTokenHash = :new',
-        ConditionExpression: 'attribute_exists(pk) AND registrationTokenHash = :old',
+        ConditionExpression: 'attribute_exists(pk) AND registrationTokenHash = :old AND attribute_not_exists(deletingAt)',
         ExpressionAttributeValues: { ':old': expectedHash, ':new': newHash },
       }),
     );
@@ -94,9 +96,37 @@ export function getRegistration(store: StoreDeps, clientId: string): Promise<Reg
   });
 }
 
-/** Deletes the record (idempotent). */
-export function deleteRegistration(store: StoreDeps, clientId: string): Promise<void> {
+/**
+ * Marks the record as being deleted (first step of every delete), only if it exists and, when
+ * `expectedHash` is given (RFC 7592 DELETE), still carries the token hash the caller authenticated
+ * with: a concurrent GET or PUT that rotated the token wins, and concurrent reads and updates fail
+ * from here on. Returns the record as marked; `RegistrationConflictError` if the condition failed.
+ */
+export function markDeleting(store: StoreDeps, clientId: string, expectedHash: string | undefined, at: Date): Promise<Record<string, unknown>> {
   return guarded(async () => {
-    await store.ddb.send(new DeleteCommand({ TableName: store.tableName, Key: { pk: registrationKey(clientId) } }));
+    const out = await store.ddb.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: { pk: registrationKey(clientId) },
+        UpdateExpression: 'SET deletingAt = if_not_exists(deletingAt, :at)',
+        ConditionExpression: expectedHash === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND registrationTokenHash = :hash',
+        ExpressionAttributeValues: { ':at': at.toISOString(), ...(expectedHash === undefined ? {} : { ':hash': expectedHash }) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes ?? {};
   });
+}
+
+/** Deletes the record; true if this call removed it, false if it was already gone (a concurrent delete). */
+export async function deleteRegistration(store: StoreDeps, clientId: string): Promise<boolean> {
+  try {
+    await guarded(() =>
+      store.ddb.send(new DeleteCommand({ TableName: store.tableName, Key: { pk: registrationKey(clientId) }, ConditionExpression: 'attribute_exists(pk)' })),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof RegistrationConflictError) return false;
+    throw err;
+  }
 }

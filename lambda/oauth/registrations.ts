@@ -7,13 +7,16 @@ import { InvalidClientMetadataError, InvalidTokenError, OAuthError } from '../sh
 import { errorFields, log } from '../shared/logger';
 import { bearerToken, newOpaqueToken, sameHash, sha256Hex } from '../shared/tokens';
 import { isConfidential, validateClientMetadata, type ClientMetadata } from './client-metadata';
-import { appClientSecret, createAppClient, deleteAppClient, updateAppClient } from './cognito-bridge';
+import { appClientSecret, createAppClient, deleteAppClient, RegistrationGoneError, updateAppClient } from './cognito-bridge';
 import type { OAuthConfig } from './config';
 import type { OAuthDeps } from './deps';
+import { deleteMapping } from './cimd/store';
+import { releasePoolSlot, reservePoolSlot } from './pool-budget';
 import { consumeRegistrationQuota } from './rate-limit';
 import {
   deleteRegistration,
   getRegistration,
+  markDeleting,
   putNewRegistration,
   RegistrationConflictError,
   replaceRegistration,
@@ -65,16 +68,22 @@ export interface DeleteDeps {
   readonly ddb: OAuthDeps['ddb'];
   readonly idp: OAuthDeps['idp'];
   readonly config: Pick<OAuthConfig, 'userPoolId' | 'registrationsTable'>;
+  readonly now: () => Date;
 }
 
 function store(deps: Pick<DeleteDeps, 'ddb' | 'config'>): StoreDeps {
   return { ddb: deps.ddb, tableName: deps.config.registrationsTable };
 }
 
-async function undoCreate(deps: OAuthDeps, clientId: string): Promise<void> {
+/**
+ * Compensation: deletes an app client whose record could not be written, and gives its budget
+ * slot back. An app client that could not be deleted keeps its slot: it still occupies the pool.
+ */
+export async function undoCreate(deps: Pick<DeleteDeps, 'ddb' | 'idp' | 'config'>, clientId: string): Promise<void> {
   for (let attempt = 1; attempt <= COMPENSATION_ATTEMPTS; attempt++) {
     try {
       await deleteAppClient(deps.idp, deps.config, clientId);
+      await releasePoolSlot(store(deps));
       log.warn('registration rolled back: app client deleted', { clientId });
       return;
     } catch (err) {
@@ -87,7 +96,28 @@ async function undoCreate(deps: OAuthDeps, clientId: string): Promise<void> {
   }
 }
 
-/** RFC 7591 §3: validates, rate-limits, creates the app client, then writes the record (or undoes the client). */
+/**
+ * Creates an app client counted in the pool budget (`pool-budget.ts`): reserves a slot (refused at
+ * `budget` if one is given), then creates the client, giving the slot back if that fails.
+ */
+export async function createCountedAppClient(
+  deps: Pick<OAuthDeps, 'ddb' | 'idp' | 'config'>,
+  metadata: ClientMetadata,
+  budget: number | undefined,
+): Promise<{ clientId: string; clientSecret?: string }> {
+  await reservePoolSlot(store(deps), budget);
+  try {
+    return await createAppClient(deps.idp, deps.config, metadata);
+  } catch (err) {
+    await releasePoolSlot(store(deps));
+    throw err;
+  }
+}
+
+/**
+ * RFC 7591 §3: validates, rate-limits, creates the app client (open mode: within the pool budget;
+ * token mode: counted only), then writes the record (or undoes the client).
+ */
 export async function registerClient(
   deps: OAuthDeps,
   requested: Record<string, unknown>,
@@ -96,7 +126,7 @@ export async function registerClient(
   const metadata = validateClientMetadata(requested, deps.config);
   const now = deps.now();
   await consumeRegistrationQuota(deps.ddb, deps.config.registrationsTable, rateLimit(deps), who.sourceIp, now);
-  const { clientId, clientSecret } = await createAppClient(deps.idp, deps.config, metadata);
+  const { clientId, clientSecret } = await createCountedAppClient(deps, metadata, deps.config.registrationMode === 'token' ? undefined : deps.config.registrationPoolBudget);
   const registrationAccessToken = newOpaqueToken(REGISTRATION_TOKEN_BYTES);
   const record: RegistrationRecord = {
     pk: `client#${clientId}`,
@@ -125,7 +155,8 @@ export async function authenticateRegistration(deps: OAuthDeps, clientId: string
   const token = bearerToken(authorization);
   const record = token && CLIENT_ID.test(clientId) ? await getRegistration(store(deps), clientId) : undefined;
   const matches = sameHash(sha256Hex(token ?? ''), record?.registrationTokenHash ?? NO_HASH);
-  if (!record || !matches) {
+  // CIMD clients have a record but no registration access token: RFC 7592 does not apply to them.
+  if (!record || !matches || !record.registrationTokenHash) {
     throw new InvalidTokenError('The registration access token is missing, invalid, or not for this client.', 'Bearer error="invalid_token"');
   }
   return record;
@@ -147,6 +178,7 @@ async function checkSentSecret(deps: OAuthDeps, record: RegistrationRecord, sent
  * (conditional write); the other gets 401, never a token that was not stored.
  */
 export async function readClient(deps: OAuthDeps, record: RegistrationRecord): Promise<IssuedRegistration> {
+  if (record.deletingAt) throw new RegistrationGoneError();
   const registrationAccessToken = newOpaqueToken(REGISTRATION_TOKEN_BYTES);
   const registrationTokenHash = sha256Hex(registrationAccessToken);
   try {
@@ -172,6 +204,7 @@ export async function updateClient(
   requested: Record<string, unknown>,
   who: Caller,
 ): Promise<IssuedRegistration> {
+  if (record.deletingAt) throw new RegistrationGoneError();
   if (requested.client_id !== record.clientId) {
     throw new InvalidClientMetadataError('The body must carry client_id, equal to the client being updated.');
   }
@@ -204,20 +237,43 @@ export async function updateClient(
 async function restoreAppClient(deps: OAuthDeps, read: RegistrationRecord): Promise<void> {
   try {
     const current = await getRegistration(store(deps), read.clientId).catch(() => read);
-    if (!current) return; // Deleted meanwhile: the delete removed the app client first.
+    // Deleted or being deleted meanwhile: the delete removes (or removed) the app client.
+    if (!current || current.deletingAt) return;
     await updateAppClient(deps.idp, deps.config, current.clientId, current.metadata as ClientMetadata);
     log.warn('registration update rolled back', { clientId: read.clientId });
   } catch (err) {
+    if (err instanceof RegistrationGoneError) return;
     log.error('app client and registration record disagree: re-apply the record by hand', { clientId: read.clientId, ...errorFields(err) });
   }
 }
 
 /**
- * RFC 7592 §2.3: deletes the app client first (so the client can no longer get tokens), then the
- * record. If the second step fails the client retries; a missing app client counts as deleted.
- * The registration sweeper deletes idle registrations through this same unit of work.
+ * RFC 7592 §2.3, and the sweeper's delete, as one unit of work:
+ * 1. mark the record `deletingAt`, on the condition that it still carries `expectedHash` (the token
+ *    hash the RFC 7592 DELETE authenticated with; the sweeper passes none): from here concurrent
+ *    GETs and PUTs fail cleanly, and a DELETE that lost to a GET/PUT rotating the token gets 409;
+ * 2. for a CIMD client (`cimdUrl`), delete the document URL's `cimd#` mapping, so that no one is
+ *    handed this client any more;
+ * 3. delete the app client (tokens can no longer be refreshed; already gone counts as deleted);
+ * 4. delete the record, and give the budget slot back only if this call removed it, so two racing
+ *    deletes release one slot.
+ * A failure after step 1 leaves a marked record that a retry (or the sweeper) finishes. A record
+ * already gone means a concurrent delete won: done (DELETE is idempotent).
  */
-export async function deleteClient(deps: DeleteDeps, record: Pick<RegistrationRecord, 'clientId'>): Promise<void> {
+export async function deleteClient(
+  deps: DeleteDeps,
+  record: Pick<RegistrationRecord, 'clientId'>,
+  expectedHash?: string,
+): Promise<void> {
+  let marked: Record<string, unknown>;
+  try {
+    marked = await markDeleting(store(deps), record.clientId, expectedHash, deps.now());
+  } catch (err) {
+    if (!(err instanceof RegistrationConflictError)) throw err;
+    if (!(await getRegistration(store(deps), record.clientId))) return;
+    throw new RegistrationChangedError();
+  }
+  if (typeof marked.cimdUrl === 'string') await deleteMapping(store(deps), marked.cimdUrl, record.clientId);
   await deleteAppClient(deps.idp, deps.config, record.clientId);
-  await deleteRegistration(store(deps), record.clientId);
+  if (await deleteRegistration(store(deps), record.clientId)) await releasePoolSlot(store(deps));
 }

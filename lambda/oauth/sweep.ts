@@ -7,6 +7,8 @@
  *
  * Use is read from `lastUsedAt` (epoch seconds), which the MCP server writes on a registration at
  * most once a day when one of its client's tokens is used at `/mcp` (docs/registration.md, "Cleanup").
+ * CIMD clients have `client#` records too and are swept the same way; `deleteClient` also removes
+ * their `cimd#` mapping, and gives every deleted client's pool-budget slot back.
  */
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { TooManyRequestsError } from '../shared/errors';
@@ -56,10 +58,15 @@ export interface RegistrationUse {
   readonly updatedAt?: string;
   /** Epoch seconds of the last token use at `/mcp` (day resolution); absent if the client never used one. */
   readonly lastUsedAt?: number;
+  /** ISO; a delete began and did not finish (its app client may already be gone). */
+  readonly deletingAt?: string;
 }
 
-/** `idle`: no token use for `registrationIdleDays`; `unused`: never used a token and older than `registrationUnusedHours`. */
-export type SweepReason = 'idle' | 'unused';
+/**
+ * `idle`: no token use for `registrationIdleDays`; `unused`: never used a token and older than
+ * `registrationUnusedHours`; `unfinished`: a delete began (`deletingAt`) and did not finish.
+ */
+export type SweepReason = 'idle' | 'unused' | 'unfinished';
 
 export interface SweepSummary {
   readonly scanned: number;
@@ -74,6 +81,7 @@ export interface SweepSummary {
 /** Why `registration` is due for deletion at `now`, or undefined when it is kept. */
 export function sweepReason(registration: RegistrationUse, now: Date, config: SweepDeps['config']): SweepReason | undefined {
   const nowSeconds = now.getTime() / 1000;
+  if (registration.deletingAt !== undefined) return 'unfinished';
   if (registration.lastUsedAt !== undefined) {
     return nowSeconds - registration.lastUsedAt > config.registrationIdleDays * SECONDS_PER_DAY ? 'idle' : undefined;
   }
@@ -94,6 +102,7 @@ function useOf(item: Record<string, unknown>): RegistrationUse {
     createdAt: typeof item.createdAt === 'string' ? item.createdAt : undefined,
     updatedAt: typeof item.updatedAt === 'string' ? item.updatedAt : undefined,
     lastUsedAt: typeof item.lastUsedAt === 'number' && Number.isFinite(item.lastUsedAt) ? item.lastUsedAt : undefined,
+    deletingAt: typeof item.deletingAt === 'string' ? item.deletingAt : undefined,
   };
 }
 
@@ -107,7 +116,7 @@ async function current(deps: SweepDeps, clientId: string): Promise<RegistrationU
       TableName: deps.config.registrationsTable,
       Key: { pk: `${CLIENT_PREFIX}${clientId}` },
       ConsistentRead: true,
-      ProjectionExpression: 'pk, createdAt, updatedAt, lastUsedAt, #metadata.client_name',
+      ProjectionExpression: 'pk, createdAt, updatedAt, lastUsedAt, deletingAt, #metadata.client_name',
       ExpressionAttributeNames: { '#metadata': 'metadata' },
     }),
   );
@@ -122,7 +131,7 @@ async function* registrations(deps: SweepDeps): AsyncGenerator<RegistrationUse> 
       new ScanCommand({
         TableName: deps.config.registrationsTable,
         FilterExpression: 'begins_with(pk, :prefix)',
-        ProjectionExpression: 'pk, createdAt, updatedAt, lastUsedAt, #metadata.client_name',
+        ProjectionExpression: 'pk, createdAt, updatedAt, lastUsedAt, deletingAt, #metadata.client_name',
         ExpressionAttributeNames: { '#metadata': 'metadata' },
         ExpressionAttributeValues: { ':prefix': CLIENT_PREFIX },
         ExclusiveStartKey: startKey,

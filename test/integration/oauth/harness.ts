@@ -181,3 +181,12 @@ export function faulty<T>(client: T, fault: (command: unknown) => Error | undefi
     },
   }) as unknown as T;
 }
+
+/** Silences the handlers' log lines in the tests of the calling file (call at its top level). */
+export function quietLogs(): void {
+  beforeEach(() => {
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => jest.restoreAllMocks());
+}

@@ -8,16 +8,31 @@ import { bodyOf, buildHandler, describeClient, event, headerOf, listClients, new
 let services: Services;
 let environment: Environment;
 let handler: Handler;
+/** Machine clients need MACHINE_CLIENTS=true and token mode: a second pool and table set up so. */
+let machine: { environment: Environment; handler: Handler };
+const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-machines';
 
 beforeAll(async () => {
   services = await startServices();
   environment = await newEnvironment(services, { REGISTRATION_RATE_LIMIT: '1000' });
   ({ handler } = buildHandler(services, environment));
+  const machineEnvironment = await newEnvironment(services, {
+    REGISTRATION_RATE_LIMIT: '1000',
+    MACHINE_CLIENTS: 'true',
+    REGISTRATION_MODE: 'token',
+    INITIAL_ACCESS_TOKEN_SHA256: sha256Hex(INITIAL_ACCESS_TOKEN),
+  });
+  machine = { environment: machineEnvironment, handler: buildHandler(services, machineEnvironment).handler };
 });
 afterAll(() => stopServices(services));
 
 async function register(body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const result = await handler(event('POST', '/register', { body, headers }));
+  return { result, body: bodyOf(result) };
+}
+
+async function registerMachine(body: Record<string, unknown>) {
+  const result = await machine.handler(event('POST', '/register', { body, headers: { authorization: `Bearer ${INITIAL_ACCESS_TOKEN}` } }));
   return { result, body: bodyOf(result) };
 }
 
@@ -48,7 +63,9 @@ describe('POST /register (RFC 7591 §3)', () => {
       AllowedOAuthScopes: [READ, WRITE],
       CallbackURLs: ['http://localhost:53682/callback'],
       SupportedIdentityProviders: ['COGNITO'],
-      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'],
+      ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH'],
+      ReadAttributes: ['email', 'email_verified'],
+      WriteAttributes: ['email'],
       EnableTokenRevocation: true,
       PreventUserExistenceErrors: 'ENABLED',
       AccessTokenValidity: 60,
@@ -71,10 +88,10 @@ describe('POST /register (RFC 7591 §3)', () => {
   });
 
   test('a client_credentials client gets the client_credentials flow only and no callbacks', async () => {
-    const { result, body } = await register({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post', scope: WRITE });
+    const { result, body } = await registerMachine({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post', scope: WRITE });
     expect(result.statusCode).toBe(201);
     expect(body).toMatchObject({ grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: WRITE });
-    const client = await describeClient(services, environment.poolId, body.client_id as string);
+    const client = await describeClient(services, machine.environment.poolId, body.client_id as string);
     expect(client?.AllowedOAuthFlows).toEqual(['client_credentials']);
     expect(client?.CallbackURLs).toBeUndefined();
   });
@@ -85,17 +102,41 @@ describe('POST /register (RFC 7591 §3)', () => {
     ['OIDC scopes only (→ the resource default)', 'openid email profile', READ],
     ['nothing offered (→ the resource default)', 'offline_access', READ],
   ])('a client_credentials client asking for %s is registered for resource scopes only', async (_name, scope, registered) => {
-    const { result, body } = await register({ grant_types: ['client_credentials'], scope });
+    const { result, body } = await registerMachine({ grant_types: ['client_credentials'], scope });
     expect(result.statusCode).toBe(201);
     expect(body.scope).toBe(registered);
-    expect((await describeClient(services, environment.poolId, body.client_id as string))?.AllowedOAuthScopes).toEqual([registered]);
+    expect((await describeClient(services, machine.environment.poolId, body.client_id as string))?.AllowedOAuthScopes).toEqual([registered]);
   });
 
   test('a client_credentials client may omit response_types or send []', async () => {
     for (const extra of [{}, { response_types: [] }]) {
-      const { result, body } = await register({ grant_types: ['client_credentials'], scope: READ, ...extra });
+      const { result, body } = await registerMachine({ grant_types: ['client_credentials'], scope: READ, ...extra });
       expect(result.statusCode).toBe(201);
       expect(body.response_types).toEqual([]);
+    }
+  });
+
+  test('open mode refuses client_credentials, even with MACHINE_CLIENTS=true (issue 12 item 1), and creates nothing', async () => {
+    const open = await newEnvironment(services, { MACHINE_CLIENTS: 'true' });
+    const openHandler = buildHandler(services, open).handler;
+    for (const h of [handler, openHandler]) {
+      const result = await h(event('POST', '/register', { body: { grant_types: ['client_credentials'], scope: READ } }));
+      expect(result.statusCode).toBe(400);
+      expect(bodyOf(result)).toEqual({ error: 'invalid_client_metadata', error_description: expect.stringMatching(/client_credentials/) });
+    }
+    expect(await listClients(services, open.poolId)).toHaveLength(0);
+    expect(await registrationItems(services, open.table)).toHaveLength(0);
+  });
+
+  test('code + client_credentials registers a code client (client_credentials dropped), in either mode', async () => {
+    const requested = { token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'client_credentials'] };
+    for (const [{ result, body }, poolId] of [
+      [await register(publicClient(requested)), environment.poolId],
+      [await registerMachine(publicClient(requested)), machine.environment.poolId],
+    ] as const) {
+      expect(result.statusCode).toBe(201);
+      expect(body.grant_types).toEqual(['authorization_code', 'refresh_token']);
+      expect((await describeClient(services, poolId, body.client_id as string))?.AllowedOAuthFlows).toEqual(['code']);
     }
   });
 
@@ -131,7 +172,6 @@ describe('POST /register (RFC 7591 §3)', () => {
     ['over 64 KiB', 413, 'invalid_request', { rawBody: JSON.stringify({ client_name: 'x'.repeat(70_000) }), headers: { 'content-type': 'application/json' } }],
     ['no redirect_uris', 400, 'invalid_redirect_uri', { body: { token_endpoint_auth_method: 'none' } }],
     ['a javascript: redirect', 400, 'invalid_redirect_uri', { body: publicClient({ redirect_uris: ['javascript:alert(1)'] }) }],
-    ['code + client_credentials', 400, 'invalid_client_metadata', { body: publicClient({ token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'client_credentials'] }) }],
     ['response_types code on a client_credentials client', 400, 'invalid_client_metadata', { body: { grant_types: ['client_credentials'], response_types: ['code'] } }],
   ])('rejects %s with %i %s and creates nothing', async (_name, status, code, options) => {
     const clientsBefore = (await listClients(services, environment.poolId)).length;

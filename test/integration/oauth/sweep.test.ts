@@ -144,12 +144,16 @@ describe('which registrations go', () => {
     expect(await sides()).toEqual({ clients: [returning.id], records: [returning.id] });
   });
 
-  test('rate-limit counters in the same table are neither counted nor touched', async () => {
+  test('rate-limit counters in the same table are neither counted nor touched; the pool budget gets the slot back', async () => {
     await registerAt(ago(2 * DAY));
     const counters = (await scanTable(services, environment.table)).filter((i) => String(i.pk).startsWith('rate#'));
     expect(counters.length).toBeGreaterThan(0);
+    const budget = () => scanTable(services, environment.table).then((items) => items.find((i) => i.pk === 'budget#pool'));
+    expect(await budget()).toMatchObject({ count: 1 });
     expect(await sweep()).toMatchObject({ scanned: 1, deleted: 1 });
-    expect((await scanTable(services, environment.table)).map((i) => i.pk)).toEqual(counters.map((i) => i.pk));
+    const left = await scanTable(services, environment.table);
+    expect(left.filter((i) => i.pk !== 'budget#pool').map((i) => i.pk)).toEqual(counters.map((i) => i.pk));
+    expect(await budget()).toMatchObject({ count: 0 });
   });
 
   test('a registration whose app client is already gone gets its record deleted (counted as deleted)', async () => {

@@ -7,6 +7,8 @@ const policy: MetadataPolicy = {
   defaultScopes: [`${R}/read`],
   resourceScopes: [`${R}/read`, `${R}/write`],
   maxRedirectUris: 3,
+  machineClients: true,
+  registrationMode: 'token',
 };
 const base = { redirect_uris: ['http://localhost:3333/callback'], token_endpoint_auth_method: 'none' };
 const validate = (extra: Record<string, unknown>) => validateClientMetadata({ ...base, ...extra }, policy);
@@ -56,8 +58,31 @@ describe('grant_types', () => {
     const out = validateClientMetadata({ grant_types: ['client_credentials', 'refresh_token'], token_endpoint_auth_method: 'client_secret_basic' }, policy);
     expect(out).toMatchObject({ grant_types: ['client_credentials'], response_types: [], redirect_uris: [] });
   });
+  test('code with client_credentials registers the code grant only (RFC 7591 §3.2.1: the server replaces metadata)', () => {
+    for (const machineClients of [true, false]) {
+      const out = validateClientMetadata({ ...base, grant_types: ['authorization_code', 'client_credentials', 'refresh_token'] }, { ...policy, machineClients });
+      expect(out).toMatchObject({ grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] });
+    }
+  });
+  describe('client_credentials needs MACHINE_CLIENTS=true and REGISTRATION_MODE=token (issue 12 item 1)', () => {
+    const machine = { grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' };
+    test.each([
+      [false, 'token', /not enabled on this server/],
+      [false, 'open', /not enabled on this server/],
+      [true, 'open', /only when registration needs an initial access token/],
+      [true, 'closed', /only when registration needs an initial access token/],
+    ] as const)('machineClients=%s, mode %s: refused', (machineClients, registrationMode, message) => {
+      expect(() => validateClientMetadata(machine, { ...policy, machineClients, registrationMode })).toThrow(
+        expect.objectContaining({ errorCode: 'invalid_client_metadata', statusCode: 400, description: expect.stringMatching(message) }),
+      );
+    });
+    test('without machine clients, a list with nothing but client_credentials and unsupported grants names only the code grant', () => {
+      expect(() => validateClientMetadata({ ...machine, grant_types: ['password'] }, { ...policy, machineClients: false })).toThrow(
+        expect.objectContaining({ description: expect.not.stringContaining('client_credentials') }),
+      );
+    });
+  });
   test.each([
-    ['code with client_credentials', { grant_types: ['authorization_code', 'client_credentials'], token_endpoint_auth_method: 'client_secret_basic' }, /Cognito/],
     ['client_credentials for a public client', { grant_types: ['client_credentials'], redirect_uris: [] }, /confidential/],
     ['client_credentials with redirect URIs', { grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post' }, /redirect_uris/],
     ['only unsupported grants', { grant_types: ['implicit', 'password'] }, /no usable grant/],

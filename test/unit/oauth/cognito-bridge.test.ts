@@ -12,7 +12,7 @@ const publicCode: ClientMetadata = {
   client_name: 'X (y)',
 };
 
-test('a public code client: code flow, rotation on, no ALLOW_REFRESH_TOKEN_AUTH', () => {
+test('a public code client: code flow, rotation on, no password, SRP or refresh flow, only the email attributes', () => {
   expect(appClientSettings(publicCode, settings)).toEqual({
     UserPoolId: 'pool',
     ClientName: 'dcr X y',
@@ -21,7 +21,9 @@ test('a public code client: code flow, rotation on, no ALLOW_REFRESH_TOKEN_AUTH'
     AllowedOAuthScopes: ['a', 'b'],
     CallbackURLs: ['http://localhost:1/cb'],
     SupportedIdentityProviders: ['COGNITO'],
-    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'],
+    ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH'],
+    ReadAttributes: ['email', 'email_verified'],
+    WriteAttributes: ['email'],
     EnableTokenRevocation: true,
     PreventUserExistenceErrors: 'ENABLED',
     AccessTokenValidity: 15,
@@ -40,4 +42,15 @@ test('a confidential client_credentials client: that flow only, no callbacks, no
   expect(out).toMatchObject({ AllowedOAuthFlows: ['client_credentials'], ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'] });
   expect(out.CallbackURLs).toBeUndefined();
   expect(out.RefreshTokenRotation).toBeUndefined();
+});
+
+test.each([
+  ['public code', publicCode],
+  ['confidential code', { ...publicCode, token_endpoint_auth_method: 'client_secret_post' as const }],
+])('a %s client gets no direct sign-in flow (issue 12 item 10)', (_name, metadata) => {
+  const flows = appClientSettings(metadata, settings).ExplicitAuthFlows ?? [];
+  expect(flows.length).toBeGreaterThan(0); // an empty list would mean Cognito's defaults, SRP included
+  for (const direct of ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_AUTH', 'USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH']) {
+    expect(flows).not.toContain(direct);
+  }
 });

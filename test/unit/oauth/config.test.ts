@@ -25,8 +25,17 @@ test('defaults from docs/contracts.md', () => {
     refreshTokenValidityDays: 30,
     // The CDK context refreshTokenRotationGracePeriodSeconds defaults to 0 too.
     rotationGraceSeconds: 0,
+    machineClients: false,
+    registrationPoolBudget: 500,
+    localCimdTrustedOrigins: [],
   });
   expect(Object.isFrozen(loadConfig(env))).toBe(true);
+});
+
+test('MACHINE_CLIENTS, REGISTRATION_POOL_BUDGET and LOCAL_CIMD_TRUSTED_ORIGINS are read', () => {
+  expect(
+    loadConfig({ ...env, MACHINE_CLIENTS: 'true', REGISTRATION_POOL_BUDGET: '250', LOCAL_CIMD_TRUSTED_ORIGINS: 'http://127.0.0.1:8123, http://localhost:9000/' }),
+  ).toMatchObject({ machineClients: true, registrationPoolBudget: 250, localCimdTrustedOrigins: ['http://127.0.0.1:8123', 'http://localhost:9000'] });
 });
 
 test.each([
@@ -38,6 +47,10 @@ test.each([
   ['a malformed hash', { INITIAL_ACCESS_TOKEN_SHA256: 'abc' }, /INITIAL_ACCESS_TOKEN_SHA256/],
   ['a rotation grace over 60 s', { REFRESH_TOKEN_ROTATION_GRACE_SECONDS: '61' }, /ROTATION/],
   ['more than 100 redirect URIs', { MAX_REDIRECT_URIS: '101' }, /MAX_REDIRECT_URIS/],
+  ['MACHINE_CLIENTS that is not a boolean', { MACHINE_CLIENTS: 'yes please' }, /MACHINE_CLIENTS/],
+  ['a zero REGISTRATION_POOL_BUDGET', { REGISTRATION_POOL_BUDGET: '0' }, /REGISTRATION_POOL_BUDGET/],
+  ['a trusted CIMD origin with a path', { LOCAL_CIMD_TRUSTED_ORIGINS: 'http://127.0.0.1:8123/docs' }, /LOCAL_CIMD_TRUSTED_ORIGINS/],
+  ['a trusted CIMD origin that is not a URL', { LOCAL_CIMD_TRUSTED_ORIGINS: '127.0.0.1:8123' }, /LOCAL_CIMD_TRUSTED_ORIGINS/],
   ['an access token validity under 5 minutes', { ACCESS_TOKEN_VALIDITY_MINUTES: '1' }, /ACCESS_TOKEN/],
   ['a relative ISSUER_URL', { ISSUER_URL: '/as' }, /ISSUER_URL/],
 ])('fails loudly on %s', (_name, override, message) => {

@@ -9,12 +9,14 @@ describe('accepted', () => {
     ['http://localhost/callback', 'loopback'],
     ['http://127.0.0.1:33418/', 'loopback'],
     ['http://[::1]:8080/cb', 'loopback'],
-    ['HTTP://LOCALHOST:1/cb', 'loopback'],
+    ['http://127.0.0.1/cb', 'loopback'],
+    ['https://vscode.dev/redirect', 'https'],
     ['com.example.app:/oauth2redirect', 'private-use'],
     ['com.googleusercontent.apps.123:/cb', 'private-use'],
     ['vscode.dev-insiders:/callback', 'private-use'],
+    ['com.example.app://oauth/callback', 'private-use'],
+    // The named exception for a real client with a short scheme of its own.
     ['cursor://anysphere.cursor-mcp/oauth/callback', 'private-use'],
-    ['myapp://callback', 'private-use'],
   ])('%s (%s)', (uri, kind) => {
     expect(checkRedirectUri(uri)).toBe(kind);
   });
@@ -42,8 +44,26 @@ describe('rejected with invalid_redirect_uri', () => {
     ['too long', `https://app.example.com/${'a'.repeat(1010)}`],
     ['empty', ''],
     ['a number', 42],
+    // Issue 12 item 6: not its own serialization, so it would be stored as one URI and checked as another.
+    ['a decimal IPv4 host', 'http://2130706433/cb'],
+    ['a percent-encoded host', 'http://local%68ost/cb'],
+    ['a Unicode look-alike host', 'http://\u24dbocalhost/cb'],
+    ['an upper-case scheme and host', 'HTTP://LOCALHOST:1/cb'],
+    ['a default port', 'https://app.example.com:443/cb'],
+    ['no path (serializes with /)', 'https://app.example.com'],
+    ['an IDN host', 'https://b\u00fccher.example/cb'],
+    ['dot segments', 'https://app.example.com/a/../cb'],
+    // RFC 8252 §7.1: private-use schemes must be reverse-domain names.
+    ['ms-msdt:', 'ms-msdt:/id%20PCWDiagnostic'],
+    ['search-ms:', 'search-ms:query=x'],
+    ['jar:file:', 'jar:file:///tmp/x.jar!/cb'],
+    ['a short custom scheme', 'myapp://callback'],
+    ['a scheme that merely starts like a known one', 'cursorx://anysphere.cursor-mcp/cb'],
   ])('%s', (_name, uri) => {
     expect(() => checkRedirectUri(uri)).toThrow(expect.objectContaining({ errorCode: 'invalid_redirect_uri', statusCode: 400 }));
+  });
+  test('the description names the canonical form to register instead', () => {
+    expect(() => checkRedirectUri('http://2130706433/cb')).toThrow(/register it as "http:\/\/127\.0\.0\.1\/cb"/);
   });
   test('the 1,024-character limit is inclusive', () => {
     const uri = `https://a.example/${'a'.repeat(1024 - 'https://a.example/'.length)}`;

@@ -20,6 +20,7 @@ test.each([
   ['never used, with a future lastUsedAt (clock skew) counted as used', { createdAt: isoAgo(5 * DAY), lastUsedAt: secondsAgo(-60) }, undefined],
   ['no dates at all: kept', {}, undefined],
   ['an unparsable createdAt: kept', { createdAt: 'yesterday' }, undefined],
+  ['a delete began and did not finish, though used today', { createdAt: isoAgo(2 * DAY), lastUsedAt: secondsAgo(HOUR), deletingAt: isoAgo(HOUR) }, 'unfinished'],
 ])('%s', (_name, dates, expected) => {
   expect(sweepReason({ clientId: 'c', ...dates }, NOW, config)).toBe(expected);
 });
