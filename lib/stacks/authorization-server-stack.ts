@@ -31,6 +31,8 @@ export class AuthorizationServerStack extends Stack {
       httpApi: cognito.authApi.httpApi,
       issuerUrl,
       userPool: cognito.auth.userPool,
+      staticClientId: cognito.auth.staticClient.userPoolClientId,
+      staticClientRedirectUris: config.callbackUrls,
       cognitoDomainUrl: cognito.auth.domainUrl,
       registrationsTable: this.registrations.table,
       resourceUrl: cognito.resourceUrl,
@@ -46,10 +48,18 @@ export class AuthorizationServerStack extends Stack {
       refreshTokenValidityDays: config.refreshTokenValidityDays,
       // Same grace period as the static client (Cognito stack), for every client the bridge creates.
       refreshTokenRotationGraceSeconds: config.refreshTokenRotationGracePeriodSeconds,
+      machineClients: config.machineClients,
+      registrationPoolBudget: config.registrationPoolBudget,
+      consentRememberSeconds: config.consentRememberSeconds,
       logLevel: config.logLevel,
       logRetentionDays: config.logRetentionDays,
       retainData: config.retainData,
     });
+
+    // Exported whether or not the MCP server reads the table (clientCheck): with strong
+    // references, an export that disappears while a deployed MCP stack still imports it would stop
+    // the deploy of this stack (CDK deploys producers first).
+    this.exportValue(this.registrations.table.tableArn);
 
     if (config.registrationIdleDays > 0) {
       this.sweeper = new RegistrationSweeper(this, 'RegistrationSweeper', {

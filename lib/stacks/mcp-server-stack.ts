@@ -42,6 +42,7 @@ export class McpServerStack extends Stack {
       tokenAudience: config.tokenAudience,
       clientCheck: config.clientCheck,
       clientCheckTtlSeconds: config.clientCheckTtlSeconds,
+      machineClients: config.machineClients,
       logLevel: config.logLevel,
       logRetentionDays: config.logRetentionDays,
       retainData: config.retainData,
