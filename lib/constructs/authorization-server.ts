@@ -72,6 +72,8 @@ const BRIDGE_COGNITO_ACTIONS = [
 ];
 
 export interface AuthorizationServerProps {
+  /** The function's explicit name (lib/stacks/names.ts). */
+  readonly functionName: string;
   /** The facade's HTTP API (its `$default` stage URL is the issuer). */
   readonly httpApi: apigwv2.IHttpApi;
   /** RFC 8414 `issuer`: the HTTP API URL, no trailing slash. */
@@ -155,6 +157,7 @@ export class AuthorizationServer extends Construct {
     environment.BROKER_SIGNING_KEY_SECRET_ARN = this.signingKey.secret.secretArn;
 
     this.handler = new HandlerFunction(this, 'Handler', {
+      functionName: props.functionName,
       entry: OAUTH_HANDLER_ENTRY,
       description: 'MCP authorization-server facade and dynamic client registration bridge',
       environment,

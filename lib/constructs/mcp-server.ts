@@ -64,6 +64,8 @@ export const MCP_SERVER_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMethod; path
 ];
 
 export interface McpServerProps {
+  /** The function's explicit name (lib/stacks/names.ts). */
+  readonly functionName: string;
   /** The MCP server's HTTP API. */
   readonly httpApi: apigwv2.IHttpApi;
   /** Canonical MCP URL: PRM `resource`, and the audience tokens must carry. */
@@ -139,6 +141,7 @@ export class McpServer extends Construct {
     }
 
     this.handler = new HandlerFunction(this, 'Handler', {
+      functionName: props.functionName,
       entry: MCP_HANDLER_ENTRY,
       description: 'MCP resource server (Streamable HTTP, RFC 9728 metadata, bearer token verification)',
       environment,

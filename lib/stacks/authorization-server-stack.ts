@@ -5,6 +5,7 @@ import { AuthorizationServer } from '../constructs/authorization-server';
 import { RegistrationSweeper } from '../constructs/registration-sweeper';
 import { RegistrationsTable } from '../constructs/tables';
 import type { CognitoStack } from './cognito-stack';
+import { functionNames } from './names';
 
 export interface AuthorizationServerStackProps extends StackProps {
   readonly config: AppConfig;
@@ -27,7 +28,9 @@ export class AuthorizationServerStack extends Stack {
     const issuerUrl = cognito.authApi.url;
 
     this.registrations = new RegistrationsTable(this, 'Registrations', { retainData: config.retainData });
+    const names = functionNames(config.stage);
     this.authorizationServer = new AuthorizationServer(this, 'AuthorizationServer', {
+      functionName: names.authorizationServer,
       httpApi: cognito.authApi.httpApi,
       issuerUrl,
       userPool: cognito.auth.userPool,
@@ -63,6 +66,7 @@ export class AuthorizationServerStack extends Stack {
 
     if (config.registrationIdleDays > 0) {
       this.sweeper = new RegistrationSweeper(this, 'RegistrationSweeper', {
+        functionName: names.sweeper,
         userPool: cognito.auth.userPool,
         registrationsTable: this.registrations.table,
         registrationIdleDays: config.registrationIdleDays,

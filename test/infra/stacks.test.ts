@@ -11,13 +11,17 @@ beforeAll(() => {
 
 
 describe('stack layout', () => {
-  it('names stacks after the stage and depends one way: Cognito <- AuthorizationServer <- McpServer', () => {
-    const { cognito, authorizationServer, mcpServer } = dev.stacks;
-    expect([cognito.stackName, authorizationServer.stackName, mcpServer.stackName]).toEqual([
+  it('names stacks after the stage and depends one way: Cognito <- AuthorizationServer <- McpServer <- Monitoring', () => {
+    const { cognito, authorizationServer, mcpServer, monitoring } = dev.stacks;
+    expect([cognito.stackName, authorizationServer.stackName, mcpServer.stackName, monitoring.stackName]).toEqual([
       'McpAuth-dev-Cognito',
       'McpAuth-dev-AuthorizationServer',
       'McpAuth-dev-McpServer',
+      'McpAuth-dev-Monitoring',
     ]);
+    expect(monitoring.dependencies.map((s) => s.stackName).sort()).toEqual(
+      [cognito.stackName, authorizationServer.stackName, mcpServer.stackName].sort(),
+    );
     expect(cognito.dependencies).toEqual([]);
     expect(authorizationServer.dependencies).toEqual([cognito]);
     expect(mcpServer.dependencies.map((s) => s.stackName).sort()).toEqual([authorizationServer.stackName, cognito.stackName].sort());
@@ -31,8 +35,8 @@ describe('stack layout', () => {
     for (const [, template] of allTemplates(dev)) expect(json(template)).not.toContain('Fn::GetStackOutput');
     const imports = (t: Template) => [...new Set(json(t).match(/"Fn::ImportValue":"[^"]+"/g) ?? [])].map((i) => i.split('"')[3]).sort();
     const exported = (t: Template) => Object.values(t.toJSON().Outputs ?? {}).flatMap((o: any) => (o.Export ? [o.Export.Name] : []));
-    const available = [...exported(dev.cognito), ...exported(dev.authorizationServer)];
-    const consumed = [...imports(dev.authorizationServer), ...imports(dev.mcpServer)];
+    const available = [...exported(dev.cognito), ...exported(dev.authorizationServer), ...exported(dev.mcpServer)];
+    const consumed = [...imports(dev.authorizationServer), ...imports(dev.mcpServer), ...imports(dev.monitoring)];
     expect(consumed.length).toBeGreaterThan(5);
     for (const name of consumed) expect(available).toContain(name);
     // The managed-login URL is built from the prefix: a changed domainPrefix is no export in use.
@@ -47,7 +51,16 @@ describe('stack layout', () => {
     expect(arnExport(none)).toEqual(arnExport(dev));
   });
 
-  it.each(['Cognito', 'AuthorizationServer', 'McpServer'])('%s stack matches its snapshot', (name) => {
+  it('imports into Monitoring only what every configuration has, and names functions as plain strings', () => {
+    // Turning the sweeper off must not remove an export the monitoring stack still imports.
+    const imported = [...new Set(JSON.stringify(dev.monitoring.toJSON()).match(/"Fn::ImportValue":"[^"]+"/g) ?? [])].join();
+    expect(imported).not.toMatch(/Function|Sweeper/);
+    const off = synthApp({ stage: 'dev', registrationIdleDays: '0' });
+    const importsOf = (t: Template) => [...new Set(JSON.stringify(t.toJSON()).match(/"Fn::ImportValue":"[^"]+"/g) ?? [])].sort();
+    expect(importsOf(off.monitoring)).toEqual(importsOf(dev.monitoring));
+  });
+
+  it.each(['Cognito', 'AuthorizationServer', 'McpServer', 'Monitoring'])('%s stack matches its snapshot', (name) => {
     const template = allTemplates(dev).find(([n]) => n === name)![1];
     expect(stableTemplate(template)).toMatchSnapshot();
   });
@@ -62,9 +75,10 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
     expect(nagFindings(synthApp({ stage: 'nosweep', registrationIdleDays: '0' }).app)).toEqual([]);
   });
 
-  it('has no unacknowledged errors or warnings with retainData, token registration and MFA required', () => {
+  it('has no unacknowledged errors or warnings with retainData, token registration, MFA required and an alarm e-mail', () => {
     const prod = synthApp({
       stage: 'prod',
+      alarmEmail: 'ops@example.com',
       retainData: 'true',
       mfa: 'required',
       registrationMode: 'token',
@@ -90,15 +104,15 @@ describe('the cdk-nag check itself', () => {
 });
 
 describe('removal policies', () => {
-  const statefulTypes = ['AWS::Cognito::UserPool', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret'];
+  const statefulTypes = ['AWS::Cognito::UserPool', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret', 'AWS::KMS::Key'];
   const stateful = (s: SynthesizedApp) =>
     allTemplates(s).flatMap(([, template]) => statefulTypes.flatMap((type) => resourcesOf(template, type).map(([id, r]) => ({ id, type, r }))));
 
   it('dev (retainData=false) deletes the user pool, tables and log groups with their stacks', () => {
     const resources = stateful(dev);
     // 1 user pool, 2 tables, 2 access log groups, 3 function log groups (facade, MCP server, sweeper),
-    // the broker's signing key.
-    expect(resources).toHaveLength(9);
+    // the broker's signing key, the alarm topic's KMS key.
+    expect(resources).toHaveLength(10);
     for (const { r } of resources) {
       expect(r.DeletionPolicy).toBe('Delete');
       expect(r.UpdateReplacePolicy).toBe('Delete');
@@ -109,7 +123,7 @@ describe('removal policies', () => {
   it('retainData=true retains them and turns deletion protection on', () => {
     const kept = synthApp({ retainData: true });
     const resources = stateful(kept);
-    expect(resources).toHaveLength(9);
+    expect(resources).toHaveLength(10);
     for (const { r } of resources) expect(r.DeletionPolicy).toBe('Retain');
     kept.cognito.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
     for (const template of [kept.authorizationServer, kept.mcpServer]) {
@@ -159,6 +173,7 @@ describe('outputs', () => {
     expect(keys(dev.cognito).sort()).toEqual(['ManagedLoginUrl', 'StaticClientId', 'UserPoolId']);
     expect(keys(dev.authorizationServer).sort()).toEqual(['AuthorizationServerMetadataUrl', 'Issuer', 'RegistrationEndpoint']);
     expect(keys(dev.mcpServer).sort()).toEqual(['McpServerUrl', 'ProtectedResourceMetadataUrl']);
+    expect(keys(dev.monitoring).sort()).toEqual(['AlarmTopicArn', 'DashboardName']);
     dev.authorizationServer.hasOutput('AuthorizationServerMetadataUrl', {
       Value: { 'Fn::Join': ['', [Match.anyValue(), '/.well-known/oauth-authorization-server']] },
     });
