@@ -58,8 +58,13 @@ export interface AppConfig {
   /**
    * Grace period during which a rotated refresh token still works (0–60), for retried requests.
    * Applies to the static client and to every client the registration bridge creates
-   * (facade env `REFRESH_TOKEN_ROTATION_GRACE_SECONDS`).
-   * @default 0
+   * (facade env `REFRESH_TOKEN_ROTATION_GRACE_SECONDS`). With 0, two refreshes that overlap (a
+   * client retrying after a lost response, two windows of one app) log the user out: the second
+   * presents a token the first has just rotated away. 30 s covers a retry after API Gateway's
+   * 30 s integration timeout, and gives a stolen, already-rotated token no more than that.
+   * A rotated refresh token keeps the original expiry: sessions end `refreshTokenValidityDays`
+   * after the login, however active the user.
+   * @default 30
    */
   readonly refreshTokenRotationGracePeriodSeconds: number;
   /**
@@ -75,7 +80,13 @@ export interface AppConfig {
   readonly selfSignUp: boolean;
   /**
    * Multi-factor authentication (TOTP authenticator apps): `off`, `optional` or `required`.
-   * @default 'optional'
+   * `required` makes the hosted login enroll an authenticator at the first sign-in. With
+   * `optional`, the classic hosted UI never offers enrollment, and enrolling through the API
+   * (AssociateSoftwareToken) needs an access token with the `aws.cognito.signin.user.admin`
+   * scope, which no client of this stack gets: only an app of your own, outside this stack, can
+   * enroll users, so `optional` synthesizes with a warning. Off by default so that the default
+   * does not look like MFA while protecting nobody; use `required` in production.
+   * @default 'off'
    */
   readonly mfa: 'off' | 'optional' | 'required';
   /**
@@ -192,6 +203,37 @@ export interface AppConfig {
    * @default 24
    */
   readonly registrationUnusedHours: number;
+  /**
+   * Machine clients (facade and MCP env `MACHINE_CLIENTS`): `true` lets `client_credentials`
+   * registrations through (in `token` registration mode only) and lets `/mcp` accept tokens that
+   * name no user. Off: every token at `/mcp` belongs to a user who logged in.
+   * @default false
+   */
+  readonly machineClients: boolean;
+  /**
+   * Most Cognito app clients this system creates for open registrations and CIMD clients,
+   * counted pool-wide (facade env `REGISTRATION_POOL_BUDGET`); `token`-mode registrations may go
+   * beyond it up to the pool's quota. Must stay below `appClientQuota`.
+   * @default 500
+   */
+  readonly registrationPoolBudget: number;
+  /**
+   * The user pool's quota of app clients (Cognito's default is 1,000 per pool; raise it here after
+   * a quota increase). The alarm on the pool's app-client count fires at 80% of it.
+   * @default 1000
+   */
+  readonly appClientQuota: number;
+  /**
+   * How long an Allow on the consent page is remembered per client and browser (facade env
+   * `CONSENT_REMEMBER_SECONDS`, 0–31,536,000); 0 asks on every authorization.
+   * @default 0
+   */
+  readonly consentRememberSeconds: number;
+  /**
+   * An e-mail address subscribed to the alarm topic (SNS sends a confirmation mail first).
+   * @default - none (the topic has no subscription; subscribe later in the console)
+   */
+  readonly alarmEmail?: string;
 }
 
 /** Defaults of every context key that has one; `cdk.json` repeats the ones users edit most. */
@@ -204,10 +246,10 @@ export const DEFAULT_CONFIG: AppConfig = Object.freeze({
   accessTokenValidityMinutes: 60,
   idTokenValidityMinutes: 60,
   refreshTokenValidityDays: 30,
-  refreshTokenRotationGracePeriodSeconds: 0,
+  refreshTokenRotationGracePeriodSeconds: 30,
   retainData: false,
   selfSignUp: false,
-  mfa: 'optional',
+  mfa: 'off',
   registrationMode: 'open',
   registrationRateLimit: 10,
   registrationRateWindowSeconds: 3600,
@@ -223,6 +265,10 @@ export const DEFAULT_CONFIG: AppConfig = Object.freeze({
   clientCheckTtlSeconds: 60,
   registrationIdleDays: 90,
   registrationUnusedHours: 24,
+  machineClients: false,
+  registrationPoolBudget: 500,
+  appClientQuota: 1000,
+  consentRememberSeconds: 0,
 });
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -274,6 +320,11 @@ export function parseConfig(get: Context): AppConfig {
     clientCheckTtlSeconds: int(get, 'clientCheckTtlSeconds', d.clientCheckTtlSeconds, 0, 86_400),
     registrationIdleDays: int(get, 'registrationIdleDays', d.registrationIdleDays, 0, 3650),
     registrationUnusedHours: int(get, 'registrationUnusedHours', d.registrationUnusedHours, 1, 87_600),
+    machineClients: bool(get, 'machineClients', d.machineClients),
+    registrationPoolBudget: int(get, 'registrationPoolBudget', d.registrationPoolBudget, 1, 1_000_000),
+    appClientQuota: int(get, 'appClientQuota', d.appClientQuota, 2, 1_000_000),
+    consentRememberSeconds: int(get, 'consentRememberSeconds', d.consentRememberSeconds, 0, 31_536_000),
+    alarmEmail: optionalText(get, 'alarmEmail', /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/),
   };
   if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
     throw new ConfigError(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${config.logRetentionDays}`);
@@ -285,6 +336,19 @@ export function parseConfig(get: Context): AppConfig {
   if (config.registrationIdleDays > 0 && config.registrationUnusedHours > config.registrationIdleDays * 24) {
     throw new ConfigError(
       `registrationUnusedHours (${config.registrationUnusedHours}) must not exceed registrationIdleDays × 24 (${config.registrationIdleDays * 24})`,
+    );
+  }
+  // Open and CIMD registrations stop at the budget so that token-mode registrations keep headroom.
+  if (config.registrationPoolBudget >= config.appClientQuota) {
+    throw new ConfigError(
+      `registrationPoolBudget (${config.registrationPoolBudget}) must be below appClientQuota (${config.appClientQuota}), leaving app clients for the static client and token-mode registrations`,
+    );
+  }
+  // The sweeper judges registrations by lastUsedAt, which only the MCP server's registration
+  // lookup writes: without it every registration looks never used and is deleted.
+  if (config.clientCheck === 'none' && config.registrationIdleDays > 0) {
+    throw new ConfigError(
+      `clientCheck=none never records a registration's last use, so the registration sweeper would delete every registration registrationUnusedHours (${config.registrationUnusedHours}) after it is made: set registrationIdleDays=0 (no sweeper) or clientCheck=registrations`,
     );
   }
   if (config.scopeRead === config.scopeWrite) throw new ConfigError('scopeRead and scopeWrite must differ');

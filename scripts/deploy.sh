@@ -10,10 +10,10 @@ usage() {
   cat <<'USAGE'
 Usage: npm run deploy -- [cdk deploy options]
 
-Deploys all stacks (McpAuth-<stage>-Cognito, -AuthorizationServer, -McpServer) to the AWS
+Deploys all stacks (McpAuth-<stage>-Cognito, -AuthorizationServer, -McpServer, -Monitoring) to the AWS
 account and region of your current credentials, without approval prompts, and writes the
 stack outputs (MCP server URL, metadata URL, registration endpoint, user pool id, managed
-login URL, static client id) to cdk-outputs.json.
+login URL, static client id, alarm topic, dashboard) to cdk-outputs.json.
 
 Needs: the aws CLI, valid credentials (aws sts get-caller-identity), and a CDK-bootstrapped
 account/region (npx cdk bootstrap). A custom bootstrap qualifier is read from

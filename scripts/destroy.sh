@@ -12,7 +12,8 @@ Usage: npm run destroy -- [cdk destroy options]
 
 Deletes all stacks of the app (McpAuth-<stage>-*) without asking. With the default
 retainData=false this removes every resource, users and registrations included; stacks
-deployed with -c retainData=true leave the user pool, tables and log groups behind (RETAIN).
+deployed with -c retainData=true leave the user pool, tables, log groups, the broker's signing
+key and the alarm topic's KMS key behind (RETAIN). KMS deletes a destroyed key after 30 days.
 Pass the same -c options you deployed with, for example:
   npm run destroy -- -c stage=prod
 USAGE

@@ -18,6 +18,11 @@ export interface HandlerFunctionProps {
   readonly entry: string;
   /** What the function does, for the console. */
   readonly description: string;
+  /**
+   * The function's name. Explicit, so that alarms and the dashboard (another stack) can name it
+   * without a cross-stack export that would pin the function in place.
+   */
+  readonly functionName: string;
   /** Environment variables, per docs/contracts.md. */
   readonly environment: Record<string, string>;
   /** Memory size in MB. */
@@ -68,6 +73,7 @@ export class HandlerFunction extends Construct {
     );
 
     this.function = new NodejsFunction(this, 'Function', {
+      functionName: props.functionName,
       entry: path.join(PROJECT_ROOT, props.entry),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,

@@ -60,6 +60,11 @@ export class HttpEndpoint extends Construct {
       createDefaultStage: false,
     });
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      // Under /aws/vendedlogs/: CloudWatch Logs then needs no resource-policy entry for the
+      // delivery (outside it, each stage adds one to a policy limited in size, and a nearly full
+      // policy makes stage creation fail). The API id keeps the name unique when a retained group
+      // outlives its stack and the stack is deployed again.
+      logGroupName: `/aws/vendedlogs/apigateway/${props.apiName}/${this.httpApi.apiId}`,
       retention: props.logRetentionDays as logs.RetentionDays,
       removalPolicy: removalPolicyFor(props.retainData),
     });

@@ -22,6 +22,35 @@ const BEARER_IN_HANDLER =
 const PUBLIC_METADATA = 'RFC 9728 protected resource metadata is public by definition: clients read it to find the authorization server.';
 const PREFLIGHT = 'CORS preflight requests never carry credentials (Fetch standard); the handler answers them from ALLOWED_ORIGINS.';
 
+/** The notes-table calls of lambda/mcp/notes-store.ts. */
+export const NOTES_ACTIONS = ['dynamodb:PutItem', 'dynamodb:Query'] as const;
+
+/** The registration attributes the liveness check reads and writes (lambda/mcp/client-liveness.ts). */
+export const LIVENESS_ATTRIBUTES = ['pk', 'lastUsedAt'] as const;
+
+/**
+ * The MCP role's access to the registrations table: the liveness check's GetItem (with
+ * `ProjectionExpression: 'pk, lastUsedAt'`) and its `SET lastUsedAt` UpdateItem, on those two
+ * attributes only. `ForAllValues:StringEquals` on `dynamodb:Attributes` limits the attributes a
+ * request may name (projection, update and condition expressions); `dynamodb:Select` must be
+ * SPECIFIC_ATTRIBUTES where present, so a read without a projection (all attributes: the token
+ * hash, the client metadata) is refused; `dynamodb:ReturnValues` may not ask for whole items back.
+ * A GetItem must therefore always carry a projection naming only these attributes.
+ */
+export function registrationLivenessStatement(tableArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    resources: [tableArn],
+    conditions: {
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...LIVENESS_ATTRIBUTES] },
+      StringEqualsIfExists: {
+        'dynamodb:Select': 'SPECIFIC_ATTRIBUTES',
+        'dynamodb:ReturnValues': ['NONE', 'UPDATED_NEW'],
+      },
+    },
+  });
+}
+
 /** Routes of the MCP server; one function serves them all and routes on path and method itself. */
 export const MCP_SERVER_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMethod; path: string; whyPublic: string }> = [
   { method: POST, path: '/mcp', whyPublic: BEARER_IN_HANDLER }, // Streamable HTTP
@@ -35,6 +64,8 @@ export const MCP_SERVER_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMethod; path
 ];
 
 export interface McpServerProps {
+  /** The function's explicit name (lib/stacks/names.ts). */
+  readonly functionName: string;
   /** The MCP server's HTTP API. */
   readonly httpApi: apigwv2.IHttpApi;
   /** Canonical MCP URL: PRM `resource`, and the audience tokens must carry. */
@@ -66,6 +97,8 @@ export interface McpServerProps {
   readonly clientCheck: 'registrations' | 'none';
   /** How long a registration's liveness is cached. */
   readonly clientCheckTtlSeconds: number;
+  /** Accept tokens that name no user (client_credentials). */
+  readonly machineClients: boolean;
   readonly logLevel: string;
   readonly logRetentionDays: number;
   readonly retainData: boolean;
@@ -93,6 +126,7 @@ export class McpServer extends Construct {
       REQUIRE_AUDIENCE: String(props.requireAudience),
       CLIENT_CHECK: props.clientCheck,
       CLIENT_CHECK_TTL_SECONDS: String(props.clientCheckTtlSeconds),
+      MACHINE_CLIENTS: String(props.machineClients),
     };
     // Optional variables only when configured: the handler's defaults apply otherwise.
     const optionalEnvironment: Record<string, string | undefined> = {
@@ -107,6 +141,7 @@ export class McpServer extends Construct {
     }
 
     this.handler = new HandlerFunction(this, 'Handler', {
+      functionName: props.functionName,
       entry: MCP_HANDLER_ENTRY,
       description: 'MCP resource server (Streamable HTTP, RFC 9728 metadata, bearer token verification)',
       environment,
@@ -116,18 +151,7 @@ export class McpServer extends Construct {
       retainData: props.retainData,
     });
     if (props.clientCheck === 'registrations') {
-      // Liveness check of the token's client: one GetItem, nothing else on that table.
-      props.registrationsTable.grant(this.handler.role, 'dynamodb:GetItem');
-      // Recording use (`lastUsedAt`, at most once a day per client) for the registration sweeper:
-      // UpdateItem that names no attribute but the key and lastUsedAt, so this role cannot change
-      // a registration's metadata or token hash.
-      this.handler.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['dynamodb:UpdateItem'],
-          resources: [props.registrationsTable.tableArn],
-          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'lastUsedAt'] } },
-        }),
-      );
+      this.handler.role.addToPrincipalPolicy(registrationLivenessStatement(props.registrationsTable.tableArn));
       if (props.tokenIssuer) {
         Annotations.of(this).addWarningV2(
           'mcp-auth:clientCheckWithTokenIssuer',
@@ -135,15 +159,8 @@ export class McpServer extends Construct {
         );
       }
     }
-    // Item-level reads and writes on the notes table; no Scan, no batch or stream access.
-    props.notesTable.grant(
-      this.handler.role,
-      'dynamodb:GetItem',
-      'dynamodb:Query',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    );
+    // What lambda/mcp/notes-store.ts calls: PutItem (notes_add) and Query (notes_list), nothing else.
+    props.notesTable.grant(this.handler.role, ...NOTES_ACTIONS);
 
     // One invoke permission for the whole API instead of one per route: every route of this API
     // goes to this function anyway, and it keeps the function's resource policy small.

@@ -14,6 +14,8 @@ export const SWEEPER_HANDLER_ENTRY = 'lambda/oauth/sweeper-handler.ts';
 export const SWEEPER_SCHEDULE = events.Schedule.cron({ minute: '17', hour: '3' });
 
 export interface RegistrationSweeperProps {
+  /** The function's explicit name (lib/stacks/names.ts). */
+  readonly functionName: string;
   /** The pool whose app clients the bridge created. */
   readonly userPool: cognito.IUserPool;
   readonly registrationsTable: dynamodb.ITable;
@@ -38,6 +40,7 @@ export class RegistrationSweeper extends Construct {
     super(scope, id);
 
     this.handler = new HandlerFunction(this, 'Handler', {
+      functionName: props.functionName,
       entry: SWEEPER_HANDLER_ENTRY,
       description: 'Registration sweeper: deletes idle and never-used dynamic client registrations',
       environment: {

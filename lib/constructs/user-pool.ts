@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Fn, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { removalPolicyFor } from './retention';
@@ -16,8 +16,12 @@ export interface McpUserPoolProps {
   /** Read and write scope names of the resource server. */
   readonly scopeRead: string;
   readonly scopeWrite: string;
-  /** Static client callback and sign-out URLs. */
-  readonly callbackUrls: readonly string[];
+  /**
+   * The authorization broker's `/callback` (`<issuer>/callback`): the static client's only
+   * callback. Clients never meet Cognito; the broker checks their redirect URIs itself.
+   */
+  readonly brokerCallbackUrl: string;
+  /** Static client sign-out URLs. */
   readonly logoutUrls: readonly string[];
   /** Token validities of the static client. */
   readonly accessTokenValidity: Duration;
@@ -80,8 +84,14 @@ export class McpUserPool extends Construct {
       Validations.of(this.userPool).acknowledge({
         id: 'AwsSolutions-COG2',
         reason:
-          'MFA is a deployment choice (context mfa=off|optional|required); the default, optional TOTP, lets a team try MCP clients before every user has an authenticator app. Use mfa=required in production.',
+          'MFA is a deployment choice (context mfa=off|optional|required). The default is off because optional TOTP cannot be enrolled from the classic hosted UI (it prompts for setup only when MFA is required) and no client of this stack has the aws.cognito.signin.user.admin scope that API enrollment needs; mfa=required enrolls every user at first sign-in and is the production setting.',
       });
+    }
+    if (props.mfa === 'optional') {
+      Annotations.of(this).addWarningV2(
+        'mcp-auth:mfaOptionalNoEnrollment',
+        'mfa=optional: the classic hosted UI never offers TOTP enrollment when MFA is optional, and no app client of this stack has the aws.cognito.signin.user.admin scope that AssociateSoftwareToken needs. Users can enroll only through an app of your own; otherwise use mfa=required (enrollment at first sign-in) or mfa=off.',
+      );
     }
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',
@@ -97,7 +107,9 @@ export class McpUserPool extends Construct {
       // created by the registration bridge get none, so they would have no login page.
       managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
     });
-    this.domainUrl = this.domain.baseUrl();
+    // Built from the prefix, not from the domain resource: other stacks read this URL, and a
+    // reference would make the domain an export that a changed domainPrefix could not replace.
+    this.domainUrl = `https://${domainPrefix}.auth.${Aws.REGION}.amazoncognito.com`;
 
     const read = new cognito.ResourceServerScope({ scopeName: props.scopeRead, scopeDescription: 'Read MCP tools and data' });
     const write = new cognito.ResourceServerScope({ scopeName: props.scopeWrite, scopeDescription: 'Change data through MCP tools' });
@@ -127,7 +139,7 @@ export class McpUserPool extends Construct {
           cognito.OAuthScope.resourceServer(this.resourceServer, read),
           cognito.OAuthScope.resourceServer(this.resourceServer, write),
         ],
-        callbackUrls: [...props.callbackUrls],
+        callbackUrls: [props.brokerCallbackUrl],
         logoutUrls: [...props.logoutUrls],
       },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],

@@ -5,6 +5,7 @@ import { AuthorizationServer } from '../constructs/authorization-server';
 import { RegistrationSweeper } from '../constructs/registration-sweeper';
 import { RegistrationsTable } from '../constructs/tables';
 import type { CognitoStack } from './cognito-stack';
+import { functionNames } from './names';
 
 export interface AuthorizationServerStackProps extends StackProps {
   readonly config: AppConfig;
@@ -27,10 +28,14 @@ export class AuthorizationServerStack extends Stack {
     const issuerUrl = cognito.authApi.url;
 
     this.registrations = new RegistrationsTable(this, 'Registrations', { retainData: config.retainData });
+    const names = functionNames(config.stage);
     this.authorizationServer = new AuthorizationServer(this, 'AuthorizationServer', {
+      functionName: names.authorizationServer,
       httpApi: cognito.authApi.httpApi,
       issuerUrl,
       userPool: cognito.auth.userPool,
+      staticClientId: cognito.auth.staticClient.userPoolClientId,
+      staticClientRedirectUris: config.callbackUrls,
       cognitoDomainUrl: cognito.auth.domainUrl,
       registrationsTable: this.registrations.table,
       resourceUrl: cognito.resourceUrl,
@@ -46,13 +51,22 @@ export class AuthorizationServerStack extends Stack {
       refreshTokenValidityDays: config.refreshTokenValidityDays,
       // Same grace period as the static client (Cognito stack), for every client the bridge creates.
       refreshTokenRotationGraceSeconds: config.refreshTokenRotationGracePeriodSeconds,
+      machineClients: config.machineClients,
+      registrationPoolBudget: config.registrationPoolBudget,
+      consentRememberSeconds: config.consentRememberSeconds,
       logLevel: config.logLevel,
       logRetentionDays: config.logRetentionDays,
       retainData: config.retainData,
     });
 
+    // Exported whether or not the MCP server reads the table (clientCheck): with strong
+    // references, an export that disappears while a deployed MCP stack still imports it would stop
+    // the deploy of this stack (CDK deploys producers first).
+    this.exportValue(this.registrations.table.tableArn);
+
     if (config.registrationIdleDays > 0) {
       this.sweeper = new RegistrationSweeper(this, 'RegistrationSweeper', {
+        functionName: names.sweeper,
         userPool: cognito.auth.userPool,
         registrationsTable: this.registrations.table,
         registrationIdleDays: config.registrationIdleDays,

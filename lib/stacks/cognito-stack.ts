@@ -50,7 +50,9 @@ export class CognitoStack extends Stack {
       domainPrefix: config.domainPrefix,
       scopeRead: config.scopeRead,
       scopeWrite: config.scopeWrite,
-      callbackUrls: config.callbackUrls,
+      // The broker's callback (PLAN: BROKER_CALLBACK_URL = <ISSUER_URL>/callback); the old
+      // client-facing callbackUrls are now the facade's STATIC_CLIENT_REDIRECT_URIS.
+      brokerCallbackUrl: `${this.authApi.url}/callback`,
       logoutUrls: config.logoutUrls,
       accessTokenValidity: Duration.minutes(config.accessTokenValidityMinutes),
       idTokenValidity: Duration.minutes(config.idTokenValidityMinutes),

@@ -3,20 +3,22 @@ import type { AppConfig } from '../config';
 import { AuthorizationServerStack } from './authorization-server-stack';
 import { CognitoStack } from './cognito-stack';
 import { McpServerStack } from './mcp-server-stack';
+import { MonitoringStack } from './monitoring-stack';
 
-export { AuthorizationServerStack, CognitoStack, McpServerStack };
+export { AuthorizationServerStack, CognitoStack, McpServerStack, MonitoringStack };
 
 export interface McpAuthStacks {
   readonly cognito: CognitoStack;
   readonly authorizationServer: AuthorizationServerStack;
   readonly mcpServer: McpServerStack;
+  readonly monitoring: MonitoringStack;
 }
 
 /**
- * The whole system, as three stacks named `McpAuth-<stage>-…` so stages can share an account.
+ * The whole system, as four stacks named `McpAuth-<stage>-…` so stages can share an account.
  * Environment-agnostic: they synthesize offline without credentials and deploy to the account and
  * region of the credentials `cdk deploy` runs with. Dependencies run one way:
- * Cognito ← AuthorizationServer ← McpServer.
+ * Cognito ← AuthorizationServer ← McpServer ← Monitoring (alarms and dashboard of the stage).
  */
 export function createStacks(app: App, config: AppConfig): McpAuthStacks {
   const prefix = `McpAuth-${config.stage}`;
@@ -39,5 +41,13 @@ export function createStacks(app: App, config: AppConfig): McpAuthStacks {
     tags,
     description: 'MCP auth: MCP resource server',
   });
-  return { cognito, authorizationServer, mcpServer };
+  const monitoring = new MonitoringStack(app, `${prefix}-Monitoring`, {
+    config,
+    cognito,
+    authorizationServer,
+    mcpServer,
+    tags,
+    description: 'MCP auth: alarms (SNS topic), thresholds and the dashboard of the stage',
+  });
+  return { cognito, authorizationServer, mcpServer, monitoring };
 }

@@ -5,6 +5,7 @@ import { McpServer } from '../constructs/mcp-server';
 import { NotesTable } from '../constructs/tables';
 import type { AuthorizationServerStack } from './authorization-server-stack';
 import type { CognitoStack } from './cognito-stack';
+import { functionNames } from './names';
 
 export interface McpServerStackProps extends StackProps {
   readonly config: AppConfig;
@@ -23,6 +24,7 @@ export class McpServerStack extends Stack {
 
     this.notes = new NotesTable(this, 'Notes', { retainData: config.retainData });
     this.mcpServer = new McpServer(this, 'McpServer', {
+      functionName: functionNames(config.stage).mcpServer,
       httpApi: cognito.mcpApi.httpApi,
       resourceUrl: cognito.resourceUrl,
       // Byte-identical to the facade's ISSUER_URL: clients compare PRM and RFC 8414 issuers.
@@ -42,6 +44,7 @@ export class McpServerStack extends Stack {
       tokenAudience: config.tokenAudience,
       clientCheck: config.clientCheck,
       clientCheckTtlSeconds: config.clientCheckTtlSeconds,
+      machineClients: config.machineClients,
       logLevel: config.logLevel,
       logRetentionDays: config.logRetentionDays,
       retainData: config.retainData,

@@ -20,6 +20,7 @@ export interface SynthesizedApp {
   readonly cognito: Template;
   readonly authorizationServer: Template;
   readonly mcpServer: Template;
+  readonly monitoring: Template;
 }
 
 // Each synth writes bundles (a few MB) to its own temporary cloud assembly; this hook, registered
@@ -41,6 +42,7 @@ export function synthApp(overrides: Record<string, unknown> = {}): SynthesizedAp
     cognito: Template.fromStack(stacks.cognito),
     authorizationServer: Template.fromStack(stacks.authorizationServer),
     mcpServer: Template.fromStack(stacks.mcpServer),
+    monitoring: Template.fromStack(stacks.monitoring),
   };
 }
 
@@ -85,11 +87,12 @@ export function sweeperFunction(template: Template): { id: string; Properties: a
   return functions[0] && { id: functions[0][0], Properties: functions[0][1].Properties };
 }
 
-/** The three templates with their stack's short name. */
+/** The four templates with their stack's short name. */
 export function allTemplates(s: SynthesizedApp): Array<[string, Template]> {
   return [
     ['Cognito', s.cognito],
     ['AuthorizationServer', s.authorizationServer],
     ['McpServer', s.mcpServer],
+    ['Monitoring', s.monitoring],
   ];
 }

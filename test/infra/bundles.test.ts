@@ -25,6 +25,7 @@ const STAND_INS: Record<string, string> = {
   SCOPE_READ: 'https://mcp.example.com/mcp/read',
   SCOPE_WRITE: 'https://mcp.example.com/mcp/write',
   STATIC_CLIENT_ID: 'staticclientid',
+  BROKER_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:broker-signing-key-AbCdEf',
 };
 
 /**

@@ -18,7 +18,7 @@ describe('cdk synth (CLI)', () => {
     fs.rmSync(outdir, { recursive: true, force: true });
   });
 
-  it('synthesizes all three stacks offline with the nag plugin passing', async () => {
+  it('synthesizes all four stacks offline with the nag plugin passing', async () => {
     const env = { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
     await run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--output', outdir], { cwd: ROOT, env, timeout: 60_000 });
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
@@ -29,6 +29,7 @@ describe('cdk synth (CLI)', () => {
       ['McpAuth-dev-AuthorizationServer', 'aws://unknown-account/unknown-region'],
       ['McpAuth-dev-Cognito', 'aws://unknown-account/unknown-region'],
       ['McpAuth-dev-McpServer', 'aws://unknown-account/unknown-region'],
+      ['McpAuth-dev-Monitoring', 'aws://unknown-account/unknown-region'],
     ]);
   }, 60_000);
 });

@@ -13,9 +13,17 @@ describe('parseConfig', () => {
       tokenIssuer: undefined,
       tokenJwksUri: undefined,
       tokenAudience: undefined,
+      alarmEmail: undefined,
     });
     expect(DEFAULT_CONFIG).toMatchObject({
-      refreshTokenRotationGracePeriodSeconds: 0,
+      // Issue 12.15: a retry or a second window within 30 s keeps the session.
+      refreshTokenRotationGracePeriodSeconds: 30,
+      // Issue 12.18: optional TOTP cannot be enrolled from the classic hosted UI.
+      mfa: 'off',
+      machineClients: false,
+      registrationPoolBudget: 500,
+      appClientQuota: 1000,
+      consentRememberSeconds: 0,
       requireAudience: false,
       clientCheck: 'registrations',
       clientCheckTtlSeconds: 60,
@@ -54,6 +62,7 @@ describe('parseConfig', () => {
       clientCheck: 'none',
       clientCheckTtlSeconds: '0',
       resourceDocumentation: 'https://docs.example.com/mcp',
+      registrationIdleDays: '0',
     });
     expect(config).toMatchObject({
       requireAudience: true,
@@ -72,7 +81,33 @@ describe('parseConfig', () => {
     expect(fromContext({ registrationIdleDays: '7', registrationUnusedHours: '168' })).toMatchObject({ registrationIdleDays: 7, registrationUnusedHours: 168 });
   });
 
+  it('takes machine clients, the pool budget and quota, consent memory and the alarm address from context', () => {
+    expect(
+      fromContext({
+        machineClients: 'true',
+        registrationPoolBudget: '800',
+        appClientQuota: '2000',
+        consentRememberSeconds: '86400',
+        alarmEmail: 'ops@example.com',
+      }),
+    ).toMatchObject({ machineClients: true, registrationPoolBudget: 800, appClientQuota: 2000, consentRememberSeconds: 86_400, alarmEmail: 'ops@example.com' });
+  });
+
+  it('accepts clientCheck=none once the sweeper is off', () => {
+    expect(fromContext({ clientCheck: 'none', registrationIdleDays: 0 })).toMatchObject({ clientCheck: 'none', registrationIdleDays: 0 });
+  });
+
   it.each([
+    // Issue 12.17: without the registration lookup no lastUsedAt is written and the sweeper deletes everything.
+    [{ clientCheck: 'none' }, /clientCheck=none never records a registration's last use, so the registration sweeper would delete every registration registrationUnusedHours \(24\) after it is made: set registrationIdleDays=0/],
+    [{ registrationPoolBudget: 1000 }, /registrationPoolBudget \(1000\) must be below appClientQuota \(1000\)/],
+    [{ registrationPoolBudget: 300, appClientQuota: 300 }, /registrationPoolBudget \(300\) must be below appClientQuota \(300\)/],
+    [{ registrationPoolBudget: '0' }, /registrationPoolBudget/],
+    [{ appClientQuota: 'many' }, /appClientQuota/],
+    [{ machineClients: 'yes' }, /machineClients must be true or false/],
+    [{ consentRememberSeconds: '-1' }, /consentRememberSeconds/],
+    [{ consentRememberSeconds: 31_536_001 }, /consentRememberSeconds/],
+    [{ alarmEmail: 'not an address' }, /alarmEmail/],
     [{ stage: 'Prod' }, /stage/],
     [{ domainPrefix: 'my-cognito-login' }, /domainPrefix/],
     [{ domainPrefix: 'UPPER' }, /domainPrefix/],

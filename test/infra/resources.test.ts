@@ -11,13 +11,13 @@ beforeAll(() => {
 
 
 describe('Cognito user pool', () => {
-  it('signs in by email on the Essentials plan, with a strong password policy and optional TOTP MFA', () => {
+  it('signs in by email on the Essentials plan, with a strong password policy and MFA off by default (issue 12.18)', () => {
     dev.cognito.hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolTier: 'ESSENTIALS',
       UsernameAttributes: ['email'],
       AutoVerifiedAttributes: ['email'],
-      MfaConfiguration: 'OPTIONAL',
-      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      // Optional TOTP cannot be enrolled from the classic hosted UI: off unless mfa=required.
+      MfaConfiguration: 'OFF',
       // Self sign-up is off by default: administrators create users.
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       Policies: {
@@ -74,16 +74,17 @@ describe('Cognito user pool', () => {
     });
 
     it('rotates refresh tokens and so does not allow ALLOW_REFRESH_TOKEN_AUTH', () => {
-      expect(client().RefreshTokenRotation).toEqual({ Feature: 'ENABLED', RetryGracePeriodSeconds: 0 });
+      // 30 s (issue 12.15): a retry or a second window no longer logs the user out.
+      expect(client().RefreshTokenRotation).toEqual({ Feature: 'ENABLED', RetryGracePeriodSeconds: 30 });
       expect(client().ExplicitAuthFlows).not.toContain('ALLOW_REFRESH_TOKEN_AUTH');
     });
 
-    it('prevents user existence errors, revokes tokens and takes URLs and validities from context', () => {
+    it('prevents user existence errors, revokes tokens, calls back only to the broker and takes validities from context', () => {
       expect(client()).toMatchObject({
         PreventUserExistenceErrors: 'ENABLED',
         EnableTokenRevocation: true,
         SupportedIdentityProviders: ['COGNITO'],
-        CallbackURLs: ['http://localhost:8090/callback', 'http://127.0.0.1:8090/callback'],
+        CallbackURLs: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^AuthorizationServerApi/), 'ApiEndpoint'] }, '/callback']] }],
         LogoutURLs: ['http://localhost:8090/'],
         AccessTokenValidity: 60,
         IdTokenValidity: 60,
@@ -128,9 +129,19 @@ describe('HTTP APIs', () => {
         'PUT /register/{client_id}',
         'DELETE /register/{client_id}',
         'OPTIONS /register/{client_id}',
+        // The authorization broker (issue 13).
+        'GET /authorize',
+        'POST /consent',
+        'GET /callback',
+        'POST /token',
+        'OPTIONS /token',
+        'POST /revoke',
+        'OPTIONS /revoke',
       ].sort(),
     );
-    expect(AUTHORIZATION_SERVER_ROUTES).toHaveLength(10);
+    expect(AUTHORIZATION_SERVER_ROUTES).toHaveLength(17);
+    // Each route's cdk-nag APIG4 acknowledgement carries its own reason.
+    for (const route of AUTHORIZATION_SERVER_ROUTES) expect(route.whyPublic.length).toBeGreaterThan(80);
   });
 
   it('MCP server has /mcp (POST, GET, DELETE, OPTIONS) and both PRM paths with OPTIONS', () => {
@@ -213,6 +224,12 @@ describe('Lambda functions', () => {
         'ID_TOKEN_VALIDITY_MINUTES',
         'REFRESH_TOKEN_VALIDITY_DAYS',
         'REFRESH_TOKEN_ROTATION_GRACE_SECONDS',
+        'STATIC_CLIENT_ID',
+        'STATIC_CLIENT_REDIRECT_URIS',
+        'MACHINE_CLIENTS',
+        'REGISTRATION_POOL_BUDGET',
+        'CONSENT_REMEMBER_SECONDS',
+        'BROKER_SIGNING_KEY_SECRET_ARN',
         'NODE_OPTIONS',
       ].sort(),
     );
@@ -226,8 +243,15 @@ describe('Lambda functions', () => {
       ID_TOKEN_VALIDITY_MINUTES: '60',
       REFRESH_TOKEN_VALIDITY_DAYS: '30',
       // Same default as the static client's RetryGracePeriodSeconds.
-      REFRESH_TOKEN_ROTATION_GRACE_SECONDS: '0',
+      REFRESH_TOKEN_ROTATION_GRACE_SECONDS: '30',
+      // The static client's redirect URIs are the broker's business now (the old callbackUrls).
+      STATIC_CLIENT_REDIRECT_URIS: 'http://localhost:8090/callback http://127.0.0.1:8090/callback',
+      MACHINE_CLIENTS: 'false',
+      REGISTRATION_POOL_BUDGET: '500',
+      CONSENT_REMEMBER_SECONDS: '0',
     });
+    expect(env.STATIC_CLIENT_ID).toEqual({ 'Fn::ImportValue': expect.stringMatching(/^McpAuth-dev-Cognito:ExportsOutputRefAuthUserPoolStaticClient/) });
+    expect(env.BROKER_SIGNING_KEY_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^AuthorizationServerBrokerSigningKeySecret/) });
     const allowed = JSON.stringify(env.ALLOWED_SCOPES);
     expect(allowed).toMatch(/\/mcp\/read \S*\/mcp\/write openid email profile/);
     expect(JSON.stringify(env.DEFAULT_SCOPES)).toMatch(/\/mcp\/read"/);
@@ -251,10 +275,11 @@ describe('Lambda functions', () => {
         'REQUIRE_AUDIENCE',
         'CLIENT_CHECK',
         'CLIENT_CHECK_TTL_SECONDS',
+        'MACHINE_CLIENTS',
         'NODE_OPTIONS',
       ].sort(),
     );
-    expect(env).toMatchObject({ REQUIRE_AUDIENCE: 'false', CLIENT_CHECK: 'registrations', CLIENT_CHECK_TTL_SECONDS: '60' });
+    expect(env).toMatchObject({ REQUIRE_AUDIENCE: 'false', CLIENT_CHECK: 'registrations', CLIENT_CHECK_TTL_SECONDS: '60', MACHINE_CLIENTS: 'false' });
     // Optional variables are left to the handler's defaults (the Cognito pool as issuer) when not configured.
     for (const name of ['TOKEN_ISSUER', 'TOKEN_JWKS_URI', 'TOKEN_AUDIENCE', 'RESOURCE_DOCUMENTATION', 'ALLOWED_ORIGINS']) {
       expect(env[name]).toBeUndefined();
@@ -262,11 +287,11 @@ describe('Lambda functions', () => {
   });
 
   it('gives the static client and the clients the bridge creates the same refresh token grace period', () => {
-    const graceful = synthApp({ refreshTokenRotationGracePeriodSeconds: '30' });
+    const graceful = synthApp({ refreshTokenRotationGracePeriodSeconds: '5' });
     graceful.cognito.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 30 },
+      RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 5 },
     });
-    expect(onlyFunction(graceful.authorizationServer).Properties.Environment.Variables.REFRESH_TOKEN_ROTATION_GRACE_SECONDS).toBe('30');
+    expect(onlyFunction(graceful.authorizationServer).Properties.Environment.Variables.REFRESH_TOKEN_ROTATION_GRACE_SECONDS).toBe('5');
   });
 
   it('passes the token-check context to the MCP server: another issuer, its JWKS and audience, no client check', () => {
@@ -278,6 +303,7 @@ describe('Lambda functions', () => {
       clientCheck: 'none',
       clientCheckTtlSeconds: '300',
       resourceDocumentation: 'https://docs.example.com/mcp',
+      registrationIdleDays: '0',
     });
     const env = onlyFunction(other.mcpServer).Properties.Environment.Variables;
     expect(env).toMatchObject({
@@ -372,21 +398,35 @@ describe('IAM', () => {
     expect(JSON.stringify(cognito[0].Resource)).toMatch(/UserPool[0-9A-F]+Arn/);
   });
 
-  it('lets the facade read and write registrations, and the MCP server GetItem them and UpdateItem only lastUsedAt', () => {
+  it('lets the facade read and write registrations', () => {
     const registrationsRef = (s: any) => JSON.stringify(s.Resource).includes('RegistrationsTable');
     const facade = roleStatements(dev.authorizationServer, 'AuthorizationServerHandlerRole').filter(registrationsRef);
     expect(facade.flatMap(actionsOf).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    const mcp = statements(dev.mcpServer).filter(registrationsRef);
-    expect(mcp.flatMap(actionsOf).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    expect(mcp.find((s) => actionsOf(s).includes('dynamodb:GetItem')).Condition).toBeUndefined();
-    // The lastUsedAt write (at most once a day per client): the key and lastUsedAt, nothing else.
-    const update = mcp.find((s) => actionsOf(s).includes('dynamodb:UpdateItem'));
-    expect(actionsOf(update)).toEqual(['dynamodb:UpdateItem']);
-    expect(update.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'lastUsedAt'] } });
+  });
+
+  it('lets the MCP server read and write only pk and lastUsedAt of registrations, never a whole item (issue 12.19)', () => {
+    const mcp = statements(dev.mcpServer).filter((s) => JSON.stringify(s.Resource).includes('RegistrationsTable'));
+    // One statement: the liveness GetItem (ProjectionExpression 'pk, lastUsedAt') and the lastUsedAt write.
+    expect(mcp).toHaveLength(1);
+    expect(actionsOf(mcp[0]).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(mcp[0].Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'lastUsedAt'] },
+      // A GetItem without a projection is a Select of ALL_ATTRIBUTES (token hash, metadata): refused.
+      StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES', 'dynamodb:ReturnValues': ['NONE', 'UPDATED_NEW'] },
+    });
+  });
+
+  it('lets the MCP server only PutItem and Query notes, the calls notes-store.ts makes (issue 12.19)', () => {
     const notes = statements(dev.mcpServer).filter((s) => JSON.stringify(s.Resource).includes('NotesTable'));
-    expect(notes.flatMap(actionsOf).sort()).toEqual(
-      ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
-    );
+    expect(notes.flatMap(actionsOf).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+  });
+
+  it('lets the facade read the broker signing key, and nothing else of Secrets Manager (issue 13)', () => {
+    const secrets = statements(dev.authorizationServer).filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+    expect(secrets).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: expect.stringMatching(/^AuthorizationServerBrokerSigningKeySecret/) } },
+    ]);
+    expect(roleStatements(dev.authorizationServer, 'AuthorizationServerHandlerRole')).toContainEqual(secrets[0]);
   });
 });
 
@@ -479,9 +519,61 @@ describe('registration sweeper', () => {
   });
 
   it('the MCP server gets no access to the registrations table with clientCheck=none (no lastUsedAt write either)', () => {
-    const none = synthApp({ clientCheck: 'none', tokenIssuer: 'https://login.example.com' });
+    const none = synthApp({ clientCheck: 'none', tokenIssuer: 'https://login.example.com', registrationIdleDays: '0' });
     const statements = resourcesOf(none.mcpServer, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
     expect(statements.filter((s) => JSON.stringify(s.Resource).includes('RegistrationsTable'))).toEqual([]);
   });
 });
 
+
+describe('HTTP API access logs (issue 12.14)', () => {
+  it('live under /aws/vendedlogs/, named after the API and its id, so no Logs resource-policy entry is needed', () => {
+    const [[mcpApiId], [authApiId]] = ['mcp-server', 'authorization-server'].map((suffix) =>
+      resourcesOf(dev.cognito, 'AWS::ApiGatewayV2::Api').find(([, api]) => String(api.Properties.Name).endsWith(suffix))!,
+    );
+    const names = resourcesOf(dev.cognito, 'AWS::Logs::LogGroup').map(([, group]) => group.Properties.LogGroupName);
+    expect(names).toHaveLength(2);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        { 'Fn::Join': ['', ['/aws/vendedlogs/apigateway/mcp-auth-dev-mcp-server/', { Ref: mcpApiId }]] },
+        { 'Fn::Join': ['', ['/aws/vendedlogs/apigateway/mcp-auth-dev-authorization-server/', { Ref: authApiId }]] },
+      ]),
+    );
+    // Each stage writes to one of them.
+    for (const [, stage] of resourcesOf(dev.cognito, 'AWS::ApiGatewayV2::Stage')) {
+      expect(stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0]).toMatch(/AccessLogs/);
+    }
+  });
+});
+
+describe('MFA (issue 12.18)', () => {
+  it('mfa=optional warns that nobody can enroll (required is checked with the context test)', () => {
+    const optional = synthApp({ stage: 'mfaopt', mfa: 'optional' });
+    optional.cognito.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'OPTIONAL' });
+    const warnings = Annotations.fromStack(optional.stacks.cognito).findWarning('*', Match.stringLikeRegexp('never offers TOTP enrollment'));
+    expect(warnings).toHaveLength(1);
+    expect(Annotations.fromStack(dev.stacks.cognito).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('broker signing key (issue 13)', () => {
+  it('is generated by Secrets Manager at deploy time: 128 hex characters (64 random bytes), nothing in the template', () => {
+    const secrets = resourcesOf(dev.authorizationServer, 'AWS::SecretsManager::Secret');
+    expect(secrets).toHaveLength(1);
+    const props = secrets[0][1].Properties;
+    expect(props.SecretString).toBeUndefined();
+    expect(props.GenerateSecretString).toEqual({
+      PasswordLength: 128,
+      ExcludeUppercase: true,
+      ExcludePunctuation: true,
+      IncludeSpace: false,
+      ExcludeCharacters: 'ghijklmnopqrstuvwxyz',
+      RequireEachIncludedType: false,
+    });
+    // What is left to draw from: exactly the 16 hex digits.
+    const printable = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join('');
+    const left = [...printable].filter((c) => !/[A-Z]/.test(c) && /[A-Za-z0-9]/.test(c) && !props.GenerateSecretString.ExcludeCharacters.includes(c));
+    expect(left.join('')).toBe('0123456789abcdef');
+    expect(secrets[0][1].DeletionPolicy).toBe('Delete');
+  });
+});
