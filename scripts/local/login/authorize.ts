@@ -101,12 +101,12 @@ export async function authorize(event: HttpEvent, deps: AuthorizeDeps): Promise<
     // Within a managed-login session the user is not asked again (Cognito's session cookie).
     const session = request.forceLogin ? undefined : deps.sessions.find(event.cookies);
     if (session) return issueCode(request, session.user, session.authTime, deps);
-    return loginPage({ action, clientId: request.client.clientId, scopes: request.scopes });
+    return loginPage({ action, redirectUri: request.redirectUri, clientId: request.client.clientId, scopes: request.scopes });
   }
 
   const form = new URLSearchParams(bodyText(event));
   const user = await deps.directory.checkPassword(form.get('username')?.trim() ?? '', form.get('password') ?? '');
-  if (!user) return loginPage({ action, clientId: request.client.clientId, scopes: request.scopes, error: 'Incorrect username or password.' });
+  if (!user) return loginPage({ action, redirectUri: request.redirectUri, clientId: request.client.clientId, scopes: request.scopes, error: 'Incorrect username or password.' });
   const authTime = Math.floor((deps.now?.() ?? Date.now()) / 1000);
   const result = issueCode(request, user, authTime, deps);
   return { ...result, cookies: [deps.sessions.start(user, authTime)] };
