@@ -1,5 +1,6 @@
 /** The HTML the login stand-in shows: a login form (fields `username`, `password`) and an error page. */
 import type { HttpResult } from '../../../lambda/shared/http';
+import { CSRF_FIELD } from './csrf';
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -37,15 +38,17 @@ function html(statusCode: number, title: string, body: string, formAction: strin
 
 /**
  * The login form; it posts back to the same URL, so the authorization request travels in the query
- * string. `redirectUri` is the validated redirect URI the POST is answered with.
+ * string. `redirectUri` is the validated redirect URI the POST is answered with; `csrfToken` goes
+ * in the `_csrf` hidden field (csrf.ts).
  */
-export function loginPage(options: { action: string; redirectUri: string; clientId: string; scopes: readonly string[]; error?: string }): HttpResult {
+export function loginPage(options: { action: string; redirectUri: string; clientId: string; scopes: readonly string[]; csrfToken: string; status: number; error?: string }): HttpResult {
   const error = options.error ? `<p class="error" role="alert">${escape(options.error)}</p>` : '';
   return html(
-    options.error ? 401 : 200,
+    options.status,
     'Sign in',
     `<h1>Sign in</h1><p>Local stack login for client <code>${escape(options.clientId)}</code>, asking for: <code>${escape(options.scopes.join(' '))}</code></p>${error}
 <form method="post" action="${escape(options.action)}">
+<input type="hidden" name="${CSRF_FIELD}" value="${escape(options.csrfToken)}">
 <label>Username <input name="username" autocomplete="username" required autofocus></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
 <button type="submit">Sign in</button>
