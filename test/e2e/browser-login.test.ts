@@ -8,6 +8,7 @@
  * | the CLI's browser mode: login in Chromium, tools call | MCP Authorization; RFC 8252 §7.3 (loopback)   |
  * | login page CSP names the callback origin, no framing  | CSP Level 3 §6.4.3 form-action, §6.4.2 frame-ancestors |
  * | a login in Chromium lands on the loopback callback    | RFC 6749 §4.1.2                               |
+ * | a second authorization in that browser is silent      | Cognito's managed-login session cookie        |
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -123,6 +124,15 @@ describe('the login page in Chromium', () => {
       expect(landed.searchParams.get('code')).toBeTruthy();
       expect(landed.searchParams.get('state')).toBe('st');
       expect(await browser.problems()).toEqual([]);
+
+      // Within the session (Cognito's managed-login cookie) the same browser is not asked again.
+      const session = (await browser.cookies(stack.urls.base)).find((c) => c.name === 'mcp_local_session');
+      expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+      const again = await browser.goto(authorizationUrl(stack.urls, { response_type: 'code', client_id: client.client_id, redirect_uri: callback.uri, code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 'st2' }).toString());
+      const silent = new URL(again.url);
+      expect(`${silent.origin}${silent.pathname}`).toBe(callback.uri);
+      expect(silent.searchParams.get('state')).toBe('st2');
+      expect(silent.searchParams.get('code')).toBeTruthy();
     } finally {
       callback.server.close();
     }

@@ -13,6 +13,7 @@
  * | CSRF token (_csrf field + XSRF-TOKEN cookie)        | RFC 6749 §10.12; Cognito's hosted UI form            |
  * | code single-use, bound to client and redirect URI  | RFC 6749 §4.1.3, §10.5; OAuth 2.1 §4.1.3            |
  * | scope = requested, all allowed or invalid_scope    | RFC 6749 §3.3, §4.1.2.1; Cognito's /oauth2/authorize |
+ * | token endpoint ignores scope but for client_credentials | Cognito's /oauth2/token; RFC 6749 §6           |
  * | confidential clients authenticate                  | RFC 6749 §2.3.1, §5.2 (invalid_client 401)          |
  * | Cognito-shaped tokens, JWKS with kid               | RFC 7519; RFC 7517; Cognito access token claims     |
  * | revocation                                         | RFC 7009 §2                                         |
@@ -304,6 +305,23 @@ describe('token endpoint: authorization_code', () => {
     // (the password grant is not offered, as on Cognito's token endpoint)
     const res = await tokenRequest(stack.urls, { grant_type: 'password', username: stack.username, password: stack.password, client_id: client.client_id });
     expect(res.body.error).toBe('unsupported_grant_type');
+  });
+});
+
+describe('token endpoint: scope is read only for client_credentials, as on Cognito', () => {
+  test.each([
+    ['a wider scope (what mcp-remote sends on every refresh)', () => `${read} ${write} openid`],
+    ['a narrower scope', () => 'openid'],
+    ['a scope the client may not have', () => 'aws.cognito.signin.user.admin'],
+  ])('refresh with %s: 200, the scope of the login', async (_name, scope) => {
+    const { challenge, verifier } = pkce();
+    const login = await logIn(authorize({ code_challenge: challenge, scope: `${read} openid` }), stack.username, stack.password);
+    const first = await exchange(login.callbackUrl!.searchParams.get('code')!, verifier, { scope: scope() });
+    expect(first.status).toBe(200);
+    expect(decodeJwt(first.body.access_token as string).payload.scope).toBe(`${read} openid`);
+    const refreshed = await tokenRequest(stack.urls, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token as string, client_id: client.client_id, scope: scope() });
+    expect(refreshed.status).toBe(200);
+    expect(decodeJwt(refreshed.body.access_token as string).payload.scope).toBe(`${read} openid`);
   });
 });
 
