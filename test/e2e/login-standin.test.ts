@@ -10,14 +10,16 @@
  * | resource → aud; unknown resource → invalid_target  | RFC 8707 §2; MCP §Token Audience Binding            |
  * | state echoed, no iss                               | RFC 6749 §4.1.2; RFC 9207 §3 (not advertised)       |
  * | login session (cookie), prompt=login               | Cognito managed login session; OIDC Core §3.1.2.1   |
+ * | CSRF token (_csrf field + XSRF-TOKEN cookie)        | RFC 6749 §10.12; Cognito's hosted UI form            |
  * | code single-use, bound to client and redirect URI  | RFC 6749 §4.1.3, §10.5; OAuth 2.1 §4.1.3            |
  * | scope = requested, all allowed or invalid_scope    | RFC 6749 §3.3, §4.1.2.1; Cognito's /oauth2/authorize |
+ * | token endpoint ignores scope but for client_credentials | Cognito's /oauth2/token; RFC 6749 §6           |
  * | confidential clients authenticate                  | RFC 6749 §2.3.1, §5.2 (invalid_client 401)          |
  * | Cognito-shaped tokens, JWKS with kid               | RFC 7519; RFC 7517; Cognito access token claims     |
  * | revocation                                         | RFC 7009 §2                                         |
  * | client_credentials for confidential M2M clients    | RFC 6749 §4.4; MCP client-credentials extension     |
  */
-import { logIn } from './support/login-form';
+import { cookiesOf, hiddenFields, logIn, parseLoginForm } from './support/login-form';
 import { authorizationUrl, decodeJwt, loginForCode, mcpToolsList, pkce, publicClient, register, tokenRequest, type Registration } from './support/oauth';
 import { startTestStack } from './support/stack';
 
@@ -134,12 +136,66 @@ describe('the login accepts exactly what the DCR bridge registered (RFC 7592 §2
   });
 });
 
+/**
+ * GETs the login page, then POSTs its form with the username and password, the page's cookies and
+ * the fields `edit` returns (given the form's own hidden fields), as a browser or a forger would.
+ */
+async function postLogin(url: URL, edit: (fields: Array<[string, string]>) => Array<[string, string]>, cookie?: (pageCookies: string) => string): Promise<Response> {
+  const page = await fetch(url);
+  const html = await page.text();
+  const action = parseLoginForm(html, url).action;
+  const cookies = cookiesOf(page);
+  return fetch(action, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie ? cookie(cookies) : cookies },
+    body: new URLSearchParams([...edit(hiddenFields(html)), ['username', stack.username], ['password', stack.password]]).toString(),
+  });
+}
+
+describe('CSRF token on the login form (as Cognito\'s _csrf field and XSRF-TOKEN cookie)', () => {
+  test('the page carries a _csrf hidden field and the same value in an HttpOnly, SameSite cookie', async () => {
+    const page = await fetch(authorize({}));
+    const fields = hiddenFields(await page.text());
+    const token = fields.find(([name]) => name === '_csrf')?.[1];
+    expect(token).toMatch(/^[\w-]{43}$/);
+    const cookie = page.headers.getSetCookie().find((c) => c.startsWith('XSRF-TOKEN='))!;
+    expect(cookie.split(';')[0]).toBe(`XSRF-TOKEN=${token}`);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    // A new page, a new token.
+    const again = hiddenFields(await (await fetch(authorize({}))).text()).find(([name]) => name === '_csrf')?.[1];
+    expect(again).not.toBe(token);
+  });
+
+  const withoutField = (fields: Array<[string, string]>) => fields.filter(([name]) => name !== '_csrf');
+  test.each([
+    ['no _csrf field', withoutField, undefined],
+    ['a wrong _csrf field', (f: Array<[string, string]>) => [...withoutField(f), ['_csrf', 'A'.repeat(43)]] as Array<[string, string]>, undefined],
+    ['two _csrf fields', (f: Array<[string, string]>) => [...f, ...f], undefined],
+    ['no XSRF-TOKEN cookie', (f: Array<[string, string]>) => f, () => ''],
+    ['the cookie of another page', (f: Array<[string, string]>) => f, () => `XSRF-TOKEN=${'B'.repeat(43)}`],
+  ])('%s: 403, the form again, no code, no session', async (_name, edit, cookie) => {
+    const posted = await postLogin(authorize({}), edit, cookie);
+    expect(posted.status).toBe(403);
+    expect(posted.headers.get('location')).toBeNull();
+    const cookies = posted.headers.getSetCookie();
+    expect(cookies.some((c) => c.startsWith('mcp_local_session='))).toBe(false);
+    const html = await posted.text();
+    expect(html).toContain('name="password"');
+    expect(html).toMatch(/expired or did not come from this page/);
+  });
+
+  test('the right token and cookie log in', async () => {
+    const posted = await postLogin(authorize({}), (fields) => fields);
+    expect(posted.status).toBe(302);
+    expect(new URL(posted.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+  });
+});
+
 describe('login session (as Cognito\'s managed login cookie)', () => {
   test('after a login the same browser is not asked again, unless prompt=login', async () => {
-    const first = authorize({});
-    const page = await fetch(first);
-    const action = new URL(/action="([^"]*)"/.exec(await page.text())![1].replace(/&amp;/g, '&'), first);
-    const posted = await fetch(action, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: stack.username, password: stack.password }).toString() });
+    const posted = await postLogin(authorize({}), (fields) => fields);
     expect(posted.status).toBe(302);
     const cookie = posted.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/);
@@ -249,6 +305,23 @@ describe('token endpoint: authorization_code', () => {
     // (the password grant is not offered, as on Cognito's token endpoint)
     const res = await tokenRequest(stack.urls, { grant_type: 'password', username: stack.username, password: stack.password, client_id: client.client_id });
     expect(res.body.error).toBe('unsupported_grant_type');
+  });
+});
+
+describe('token endpoint: scope is read only for client_credentials, as on Cognito', () => {
+  test.each([
+    ['a wider scope (what mcp-remote sends on every refresh)', () => `${read} ${write} openid`],
+    ['a narrower scope', () => 'openid'],
+    ['a scope the client may not have', () => 'aws.cognito.signin.user.admin'],
+  ])('refresh with %s: 200, the scope of the login', async (_name, scope) => {
+    const { challenge, verifier } = pkce();
+    const login = await logIn(authorize({ code_challenge: challenge, scope: `${read} openid` }), stack.username, stack.password);
+    const first = await exchange(login.callbackUrl!.searchParams.get('code')!, verifier, { scope: scope() });
+    expect(first.status).toBe(200);
+    expect(decodeJwt(first.body.access_token as string).payload.scope).toBe(`${read} openid`);
+    const refreshed = await tokenRequest(stack.urls, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token as string, client_id: client.client_id, scope: scope() });
+    expect(refreshed.status).toBe(200);
+    expect(decodeJwt(refreshed.body.access_token as string).payload.scope).toBe(`${read} openid`);
   });
 });
 

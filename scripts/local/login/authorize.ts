@@ -9,6 +9,7 @@ import { bodyText, method } from '../../../lambda/shared/http';
 import type { CodeStore } from './codes';
 import type { CognitoDirectory, LoginClient, LoginUser } from './directory';
 import { errorPage, loginPage } from './page';
+import { csrfMatches, newCsrfToken } from './csrf';
 import { isValidChallenge } from './pkce';
 import type { SessionStore } from './sessions';
 
@@ -97,16 +98,24 @@ export async function authorize(event: HttpEvent, deps: AuthorizeDeps): Promise<
   if ('redirect' in checked) return checked.redirect;
   const request = checked.ok;
   const action = `${event.rawPath}?${event.rawQueryString ?? ''}`;
+  // Every page carries a fresh CSRF token in its form and in a cookie (csrf.ts).
+  const page = (status: number, error?: string): HttpResult => {
+    const csrf = newCsrfToken();
+    const shown = loginPage({ action, redirectUri: request.redirectUri, clientId: request.client.clientId, scopes: request.scopes, csrfToken: csrf.token, error, status });
+    return { ...shown, cookies: [csrf.cookie] };
+  };
   if (verb === 'GET') {
     // Within a managed-login session the user is not asked again (Cognito's session cookie).
     const session = request.forceLogin ? undefined : deps.sessions.find(event.cookies);
     if (session) return issueCode(request, session.user, session.authTime, deps);
-    return loginPage({ action, clientId: request.client.clientId, scopes: request.scopes });
+    return page(200);
   }
 
   const form = new URLSearchParams(bodyText(event));
+  // Before the password is looked at: a forged or stale form changes nothing (no attempt, session or code).
+  if (!csrfMatches(form, event.cookies)) return page(403, 'This sign-in form expired or did not come from this page. Sign in again.');
   const user = await deps.directory.checkPassword(form.get('username')?.trim() ?? '', form.get('password') ?? '');
-  if (!user) return loginPage({ action, clientId: request.client.clientId, scopes: request.scopes, error: 'Incorrect username or password.' });
+  if (!user) return page(401, 'Incorrect username or password.');
   const authTime = Math.floor((deps.now?.() ?? Date.now()) / 1000);
   const result = issueCode(request, user, authTime, deps);
   return { ...result, cookies: [deps.sessions.start(user, authTime)] };

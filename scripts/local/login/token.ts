@@ -79,12 +79,11 @@ function refreshToken(form: URLSearchParams, client: LoginClient, deps: TokenDep
   const grant = deps.refreshTokens.peek(token);
   if (!grant || grant.clientId !== client.clientId) throw invalidGrant('The refresh token is invalid, expired, revoked or belongs to another client.');
   checkResource(form, deps.resourceUrl);
-  // RFC 6749 §6: a narrower scope may be asked for, never a wider one.
-  const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
-  const granted = grant.scope.split(' ');
-  if (requested.some((s) => !granted.includes(s))) throw new OAuthError('invalid_scope', 400, 'scope exceeds the scope originally granted.');
+  // Cognito's /oauth2/token reads `scope` only for client_credentials: a refresh returns the scope
+  // of the login whatever `scope` says, wider or narrower. (RFC 6749 §6 would refuse a wider one;
+  // Cognito does not, and mcp-remote relies on it: it sends its whole configured scope on every refresh.)
   // Scopes the client has lost since (UpdateUserPoolClient) are dropped, as Cognito would.
-  const scope = (requested.length ? requested : granted).filter((s) => client.allowedScopes.includes(s));
+  const scope = grant.scope.split(' ').filter((s) => client.allowedScopes.includes(s));
   if (!scope.length) throw new OAuthError('invalid_scope', 400, 'The client is no longer allowed any of the granted scopes.');
   // Rotation: the presented token stops working now (OAuth 2.1 §4.3.1).
   deps.refreshTokens.revoke(token);

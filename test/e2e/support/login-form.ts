@@ -1,7 +1,8 @@
 /**
  * Plays the user at the local stack's login page, as a browser would: GET the authorization URL,
- * read the form, POST `username` and `password` to its action, and return the callback URL the
- * server redirects to (with `code` and `state`), without following it.
+ * read the form, POST `username` and `password` (with the form's hidden fields and the page's
+ * cookies) to its action, and return the callback URL the server redirects to (with `code` and
+ * `state`), without following it.
  */
 export interface LoginResult {
   /** Where the browser would go next (the client's redirect URI with code or error). */
@@ -21,6 +22,16 @@ export function parseLoginForm(html: string, pageUrl: URL): { action: URL; metho
   return { action: new URL(decoded, pageUrl), method: method.toUpperCase() };
 }
 
+/** The `name`/`value` of each hidden input of the page (values as written; the stand-in's need no decoding). */
+export function hiddenFields(html: string): Array<[string, string]> {
+  return [...html.matchAll(/<input[^>]*type="hidden"[^>]*>/gi)].map((m) => [/name="([^"]*)"/.exec(m[0])?.[1] ?? '', /value="([^"]*)"/.exec(m[0])?.[1] ?? '']);
+}
+
+/** A `Cookie` header with every cookie a response set (name=value only). */
+export function cookiesOf(response: Response): string {
+  return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
 export async function logIn(authorizationUrl: URL | string, username: string, password: string): Promise<LoginResult> {
   const url = new URL(authorizationUrl);
   const page = await fetch(url, { redirect: 'manual' });
@@ -28,11 +39,12 @@ export async function logIn(authorizationUrl: URL | string, username: string, pa
   const html = await page.text();
   if (page.status !== 200) return { status: page.status, page: html };
   const form = parseLoginForm(html, url);
+  // As a browser: the form's hidden fields (the `_csrf` token) and the cookies the page set.
   const posted = await fetch(form.action, {
     method: form.method,
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username, password }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(page) },
+    body: new URLSearchParams([...hiddenFields(html), ['username', username], ['password', password]]).toString(),
   });
   if (posted.status >= 300 && posted.status < 400) return { callbackUrl: new URL(posted.headers.get('location')!, form.action), status: posted.status };
   return { status: posted.status, page: await posted.text() };

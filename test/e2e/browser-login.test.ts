@@ -1,0 +1,140 @@
+/**
+ * End to end in a real browser (headless Chromium, test/e2e/support/browser.ts): what `fetch`
+ * cannot see. Chrome applies CSP `form-action` to every redirect that follows a form POST, so a
+ * login page allowing only 'self' blocks the 302 back to the client (issue 12 item 0).
+ *
+ * | test                                                  | spec                                          |
+ * |-------------------------------------------------------|-----------------------------------------------|
+ * | the CLI's browser mode: login in Chromium, tools call | MCP Authorization; RFC 8252 §7.3 (loopback)   |
+ * | login page CSP names the callback origin, no framing  | CSP Level 3 §6.4.3 form-action, §6.4.2 frame-ancestors |
+ * | a login in Chromium lands on the loopback callback    | RFC 6749 §4.1.2                               |
+ * | a second authorization in that browser is silent      | Cognito's managed-login session cookie        |
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { freePort } from '../../scripts/local/services';
+import { TestBrowser } from './support/browser';
+import type { OpenerReport } from './support/browser-opener';
+import { authorizationUrl, pkce, publicClient, register } from './support/oauth';
+import { sleep, startTestStack } from './support/stack';
+
+jest.setTimeout(90_000);
+
+const ROOT = resolve(__dirname, '../..');
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+let workDir: string;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  workDir = mkdtempSync(join(tmpdir(), 'mcp-browser-e2e-'));
+});
+afterAll(async () => {
+  await stack?.cleanup();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+/** A loopback "client": answers its callback as the CLI does, so the browser lands on a page. */
+async function loopbackCallback(): Promise<{ uri: string; server: Server }> {
+  const port = await freePort();
+  const server = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`callback ${req.url?.split('?')[0]}`));
+  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
+  return { uri: `http://127.0.0.1:${port}/callback`, server };
+}
+
+/** An `xdg-open` first on PATH that drives Chromium (support/browser-opener.ts) instead of the desktop's browser. */
+function fakeOpener(dir: string): string {
+  const bin = join(dir, 'bin');
+  const script = join(bin, 'xdg-open');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(script, `#!/bin/sh\nexec ${JSON.stringify(join(ROOT, 'node_modules/.bin/tsx'))} ${JSON.stringify(join(ROOT, 'test/e2e/support/browser-opener.ts'))} "$@"\n`);
+  chmodSync(script, 0o755);
+  return bin;
+}
+
+/** Runs the CLI until it exits, or until `giveUp` resolves (the browser failed, so no callback will come). */
+function runCli(args: string[], env: Record<string, string>, giveUp: Promise<unknown>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((ok) => {
+    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/client/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('exit', (code) => ok({ code, stdout, stderr }));
+    void giveUp.then(() => child.kill());
+  });
+}
+
+/** The opener's report, once written (it writes after closing Chromium). */
+async function reportOf(file: string, stop: { done: boolean }): Promise<OpenerReport | undefined> {
+  while (!stop.done && !existsSync(file)) await sleep(200);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as OpenerReport) : undefined;
+}
+
+test('the CLI in browser mode: Chromium logs in through the stack\'s pages to the loopback callback, then a tools call succeeds', async () => {
+  const reportFile = join(workDir, 'opener.json');
+  const callbackPort = await freePort();
+  const cliDone = { done: false };
+  const report = reportOf(reportFile, cliDone);
+  const result = await runCli([stack.urls.mcp, 'whoami', '--callback-port', String(callbackPort)], {
+    PATH: `${fakeOpener(workDir)}${delimiter}${process.env.PATH ?? ''}`,
+    XDG_CONFIG_HOME: join(workDir, 'config'),
+    MCP_USERNAME: '',
+    MCP_PASSWORD: '',
+    BROWSER_OPENER_REPORT: reportFile,
+    BROWSER_OPENER_USERNAME: stack.username,
+    BROWSER_OPENER_PASSWORD: stack.password,
+  }, report.then((r) => (r?.ok ? new Promise(() => {}) : undefined)));
+  // The CLI may exit as soon as its callback is hit, before the opener has closed Chromium.
+  setTimeout(() => (cliDone.done = true), 20_000).unref();
+  const opened = await report;
+  cliDone.done = true;
+  if (!opened?.ok) throw new Error(`The browser login failed: ${opened?.error ?? 'the opener wrote no report'}\nCLI: ${result.stderr}`);
+  expect(opened.landedOn).toBe(`http://127.0.0.1:${callbackPort}/callback`);
+  expect(result.stderr).toMatch(/Opened your browser/);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain(stack.username);
+});
+
+describe('the login page in Chromium', () => {
+  let browser: TestBrowser;
+  beforeEach(async () => {
+    browser = await TestBrowser.launch();
+  });
+  afterEach(async () => {
+    await browser.close();
+  });
+
+  test("its CSP lets the form's POST redirect to the callback origin and nowhere else, and frame-ancestors stays 'none'", async () => {
+    const callback = await loopbackCallback();
+    try {
+      const client = await register(stack.urls, publicClient(stack.urls, callback.uri));
+      const url = authorizationUrl(stack.urls, { response_type: 'code', client_id: client.client_id, redirect_uri: callback.uri, code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 'st' });
+      const page = await fetch(url);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+      expect(directives.get('form-action')).toEqual(["'self'", new URL(callback.uri).origin]);
+      expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+      expect(directives.get('default-src')).toEqual(["'none'"]);
+
+      const landed = await browser.loginInBrowser(url.toString(), stack.username, stack.password);
+      expect(`${landed.origin}${landed.pathname}`).toBe(callback.uri);
+      expect(landed.searchParams.get('code')).toBeTruthy();
+      expect(landed.searchParams.get('state')).toBe('st');
+      expect(await browser.problems()).toEqual([]);
+
+      // Within the session (Cognito's managed-login cookie) the same browser is not asked again.
+      const session = (await browser.cookies(stack.urls.base)).find((c) => c.name === 'mcp_local_session');
+      expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+      const again = await browser.goto(authorizationUrl(stack.urls, { response_type: 'code', client_id: client.client_id, redirect_uri: callback.uri, code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 'st2' }).toString());
+      const silent = new URL(again.url);
+      expect(`${silent.origin}${silent.pathname}`).toBe(callback.uri);
+      expect(silent.searchParams.get('state')).toBe('st2');
+      expect(silent.searchParams.get('code')).toBeTruthy();
+    } finally {
+      callback.server.close();
+    }
+  });
+});
