@@ -8,11 +8,12 @@
  * | management URI on the registration endpoint's origin        | issue 12.4; RFC 7592 §3                               |
  * | --client-id: pre-registered, CIMD URL, --client-secret      | issue 13 (CLI); CIMD draft §3 (https URL with a path) |
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBrowser, openerCommand } from '../../scripts/client/browser';
 import { identityOf, isCimdUrl } from '../../scripts/client/identity';
+import { recordingBrowser } from './support/cli-process';
 import { managementUriProblem, openableUrl, secureOrigin } from '../../scripts/client/url-rules';
 
 describe('what the CLI opens in a browser (issue 12.2)', () => {
@@ -50,10 +51,7 @@ describe('how the CLI opens it', () => {
   let recorder: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'mcp-opener-'));
-    recorder = join(dir, 'record-browser');
-    // A stand-in browser: records the arguments it was given, one per NUL-terminated record.
-    writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\0' "$@" > "${join(dir, 'argv')}"\n`);
-    chmodSync(recorder, 0o755);
+    recorder = recordingBrowser(dir);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
