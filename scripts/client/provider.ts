@@ -50,9 +50,13 @@ export class CliOAuthProvider implements OAuthClientProvider {
     private readonly mode: LoginMode,
     readonly identity: ClientIdentity = { kind: 'dcr' },
   ) {
-    // A fixed client is stored like a registered one, so the SDK's issuer stamp round-trips.
-    const fixed = fixedClient(identity);
     const stored = store.state.client;
+    // A secret given once is kept (state file, 0600) until logout or another --client-secret.
+    if (identity.kind === 'pre-registered' && !identity.clientSecret && stored?.client_id === identity.clientId && stored.client_secret) {
+      this.identity = { ...identity, clientSecret: stored.client_secret };
+    }
+    // A fixed client is stored like a registered one, so the SDK's issuer stamp round-trips.
+    const fixed = fixedClient(this.identity);
     if (fixed && (stored?.client_id !== fixed.client_id || stored.client_secret !== fixed.client_secret)) {
       store.state.client = fixed;
       store.state.tokens = undefined;
