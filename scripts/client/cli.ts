@@ -5,9 +5,11 @@
  */
 import { parseArgs } from 'node:util';
 import type { Client } from '@modelcontextprotocol/client';
+import { identityOf } from './identity';
 import { logout } from './logout';
 import { openSession } from './session';
 import { StateStore } from './store';
+import { secureOrigin } from './url-rules';
 
 const USAGE = `Usage: npm run client -- <mcp-server-url> [command] [options]
 
@@ -19,13 +21,23 @@ Commands:
   logout                   revoke the refresh token, delete the registration, forget everything
 
 Options:
-  --client-id <id>         use a pre-registered public client instead of registering
+  --client-id <id>         use a pre-registered client instead of registering; an https URL is a
+                           Client ID Metadata Document you host (its URL is the client id)
+  --client-secret <secret> the pre-registered client's secret (or MCP_CLIENT_SECRET): a
+                           confidential client (client_secret_basic, or _post if that is all the
+                           server offers)
   --callback-port <port>   loopback port for the login callback (default: picked once, then reused)
-  --headless               do not open a browser: follow the authorization redirects here and fill
-                           a plain username/password login form (the local stack's, Cognito's
-                           classic hosted UI); pages that need JavaScript or MFA need a browser
+  --headless               do not open a browser: follow the authorization redirects here, allow
+                           the consent page, and fill a plain username/password login form (the
+                           local stack's, Cognito's classic hosted UI); pages that need JavaScript
+                           or MFA need a browser
   --username <name>        with --headless, fill the login form (or MCP_USERNAME)
   --password <password>    with --headless, fill the login form (or MCP_PASSWORD)
+  --login-origin <origin>  with --headless, an origin besides the authorization endpoint's that may
+                           receive the password (https, or http on loopback), e.g. Cognito's
+                           https://<prefix>.auth.<region>.amazoncognito.com; repeatable
+Browser: $BROWSER if set (a command; %s is the URL), else the OS opener; only https URLs, or http on
+127.0.0.1, [::1] or localhost, are opened.
 State: $XDG_CONFIG_HOME/mcp-auth-client/ (default ~/.config/mcp-auth-client/), files 0600.`;
 
 const say = (sentence: string) => process.stderr.write(`${sentence}\n`);
@@ -48,6 +60,8 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      'login-origin': { type: 'string', multiple: true },
       'callback-port': { type: 'string' },
       headless: { type: 'boolean', default: false },
       username: { type: 'string' },
@@ -64,19 +78,26 @@ async function main(): Promise<void> {
     usage(`${serverUrl} is not a URL.`);
   }
   const store = new StateStore(serverUrl);
-  if (command === 'logout') return logout(store, say, values['client-id']);
+  if (command === 'logout') return logout(store, say);
   if (!['tools', 'call', 'whoami', 'login'].includes(command)) usage(`Unknown command ${command}.`);
 
   const username = values.username ?? process.env.MCP_USERNAME;
   const password = values.password ?? process.env.MCP_PASSWORD;
   const callbackPort = values['callback-port'] ? Number(values['callback-port']) : undefined;
   if (callbackPort !== undefined && !(Number.isInteger(callbackPort) && callbackPort > 0 && callbackPort < 65536)) usage('--callback-port must be a port number.');
+  const identity = identityOf(values['client-id'], values['client-secret'] ?? (process.env.MCP_CLIENT_SECRET || undefined));
+  if (identity instanceof Error) usage(identity.message);
+  const loginOrigins = (values['login-origin'] ?? []).map((origin) => {
+    const checked = new URL(origin).origin === origin.replace(/\/$/, '') ? secureOrigin(origin, '--login-origin') : new Error(`--login-origin takes an origin such as https://example.auth.us-east-1.amazoncognito.com, got ${origin}.`);
+    return checked instanceof Error ? usage(checked.message) : checked;
+  });
   const session = await openSession(store, {
     serverUrl,
-    clientId: values['client-id'],
+    identity,
     callbackPort,
     headless: values.headless ?? false,
     credentials: username && password ? { username, password } : undefined,
+    loginOrigins,
     say,
   });
   try {

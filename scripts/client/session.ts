@@ -8,16 +8,16 @@ import {
   Client,
   discoverOAuthServerInfo,
   extractWWWAuthenticateParams,
-  registerClient,
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
+import { issuerOf, register, type ClientIdentity } from './identity';
 import { CliOAuthProvider, type LoginMode } from './provider';
 import type { StateStore } from './store';
 
 export interface SessionOptions extends LoginMode {
   readonly serverUrl: string;
-  readonly clientId?: string;
+  readonly identity: ClientIdentity;
   readonly callbackPort?: number;
 }
 
@@ -29,11 +29,6 @@ async function freeLoopbackPort(): Promise<number> {
   return port;
 }
 
-/**
- * RFC 7591 registration asking for every scope the PRM lists. Left to itself the SDK registers
- * only the first challenge's scope, and an authorization server that caps a client at its
- * registered scope (Cognito does) could then never grant a step-up.
- */
 /**
  * The Protected Resource Metadata URL the server names in its 401 challenge (RFC 9728 §5.1), which
  * may be anywhere; without one, discovery falls back to the well-known locations.
@@ -52,31 +47,26 @@ async function challengedMetadataUrl(serverUrl: string): Promise<URL | undefined
   }
 }
 
-async function registerOnce(store: StateStore, provider: CliOAuthProvider, options: SessionOptions): Promise<void> {
+/** First contact: bind the client to the resource's authorization server, registering when needed. */
+async function bindOnce(store: StateStore, provider: CliOAuthProvider, options: SessionOptions): Promise<void> {
   if (store.state.client?.issuer) return;
   options.say(`Discovering the authorization server of ${options.serverUrl}...`);
   const info = await discoverOAuthServerInfo(options.serverUrl, { resourceMetadataUrl: await challengedMetadataUrl(options.serverUrl) });
-  if (store.state.client) {
-    // A pre-registered client (--client-id): record which authorization server it belongs to.
-    store.state.client = { ...store.state.client, issuer: info.authorizationServerMetadata?.issuer ?? info.authorizationServerUrl };
-    store.save();
-    return;
+  const issuer = issuerOf(info);
+  const { identity } = options;
+  if (identity.kind === 'cimd' && info.authorizationServerMetadata?.client_id_metadata_document_supported !== true) {
+    throw new Error(`The authorization server ${issuer} does not accept Client ID Metadata Documents (no client_id_metadata_document_supported in its metadata); leave out --client-id to register instead.`);
   }
-  const scope = info.resourceMetadata?.scopes_supported?.join(' ');
-  options.say(`Registering this client with ${info.authorizationServerUrl}...`);
-  // The SDK's parsed result drops registration_access_token and registration_client_uri (RFC 7592 §3); keep the raw answer for logout.
-  let raw: Record<string, unknown> = {};
-  const keepBody = async (input: string | URL | Request, init?: RequestInit) => {
-    const res = await fetch(input, init);
-    raw = ((await res.clone().json().catch(() => ({}))) ?? {}) as Record<string, unknown>;
-    return res;
-  };
-  const registered = await registerClient(info.authorizationServerUrl, { metadata: info.authorizationServerMetadata, clientMetadata: provider.clientMetadata, scope, fetchFn: keepBody });
-  const management = typeof raw.registration_access_token === 'string' && typeof raw.registration_client_uri === 'string'
-    ? { registration_access_token: raw.registration_access_token, registration_client_uri: raw.registration_client_uri }
-    : {};
-  store.state.client = { ...registered, ...management, issuer: info.authorizationServerMetadata?.issuer ?? info.authorizationServerUrl };
+  store.state.client = identity.kind === 'dcr'
+    ? await register({ ...info, authorizationServerUrl: String(info.authorizationServerUrl) }, provider.clientMetadata, options.say)
+    : { ...store.state.client!, issuer };
   store.save();
+}
+
+/** True when `init` carried a bearer token: a 401 then means the resource refused it. */
+function sentBearer(input: string | URL | Request, init?: RequestInit): boolean {
+  const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+  return /^bearer\s/i.test(headers.get('authorization') ?? '');
 }
 
 export interface Session {
@@ -91,10 +81,17 @@ export async function openSession(store: StateStore, options: SessionOptions): P
     store.state.redirectPort = port;
     store.save();
   }
-  const provider = new CliOAuthProvider(store, port, options, options.clientId);
-  await registerOnce(store, provider, options);
+  const provider = new CliOAuthProvider(store, port, options, options.identity);
+  await bindOnce(store, provider, options);
 
-  const newTransport = () => new StreamableHTTPClientTransport(new URL(options.serverUrl), { authProvider: provider });
+  // SEP-2352: when the resource refuses a token, its PRM may name another authorization server
+  // now; forget the discovery so the SDK reads it again, and the provider rebinds the client.
+  const fetchFn: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    if (res.status === 401 && sentBearer(input, init)) provider.invalidateCredentials('discovery');
+    return res;
+  };
+  const newTransport = () => new StreamableHTTPClientTransport(new URL(options.serverUrl), { authProvider: provider, fetch: fetchFn });
   const newClient = () => new Client({ name: 'mcp-auth-client', version: '0.1.0' }, { versionNegotiation: { mode: 'auto' } });
   let transport = newTransport();
   let client = newClient();

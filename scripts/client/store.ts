@@ -13,8 +13,12 @@ export interface ClientState {
   serverUrl: string;
   /** Loopback port registered in the redirect URI; reused so the registration stays valid. */
   redirectPort?: number;
-  /** The registration as the server returned it (may include registration_access_token and registration_client_uri). */
-  client?: StoredOAuthClientInformation & { registration_access_token?: string; registration_client_uri?: string };
+  /**
+   * The client: as the server registered it (with registration_access_token, registration_client_uri
+   * and the registration_endpoint they were checked against, for logout), or as --client-id and
+   * --client-secret name it. `issuer` binds it to one authorization server (SEP-2352).
+   */
+  client?: StoredOAuthClientInformation & { registration_access_token?: string; registration_client_uri?: string; registration_endpoint?: string };
   tokens?: StoredOAuthTokens;
 }
 

@@ -8,14 +8,17 @@
  * | step-up when a tool needs write             | MCP §Scope Challenge Handling                             |
  * | token file 0600, folder 0700                | RFC 6819 §5.1.6 (client-side token storage)               |
  * | logout revokes and deletes the registration | RFC 7009 §2; RFC 7592 §2.3                                |
+ * | logout sends the registration token only to the registration endpoint's origin | issue 12.4; RFC 7592 §3 |
+ * | a confidential pre-registered client (--client-secret) | RFC 6749 §2.3.1 (client_secret_basic)            |
+ * | $BROWSER gets the authorization URL                   | issue 12.2                                         |
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { logIn } from './support/login-form';
-import { tokenRequest } from './support/oauth';
-import { startTestStack } from './support/stack';
+import { publicClient, register, tokenRequest } from './support/oauth';
+import { recordingBrowser, runCli } from './support/cli-process';
+import { sleep, startTestStack } from './support/stack';
 
 jest.setTimeout(60_000);
 
@@ -32,27 +35,7 @@ afterAll(async () => {
   rmSync(configHome, { recursive: true, force: true });
 });
 
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-  onStderr?: (text: string) => void,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((ok) => {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/client/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, XDG_CONFIG_HOME: configHome, MCP_USERNAME: '', MCP_PASSWORD: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      onStderr?.(stderr);
-    });
-    child.once('exit', (code) => ok({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}, onStderr?: (text: string) => void) => runCli(configHome, args, env, onStderr);
 
 const stateFiles = () => readdirSync(join(configHome, 'mcp-auth-client')).filter((f) => f.endsWith('.json'));
 
@@ -135,7 +118,7 @@ test('an expired or rejected access token is refreshed without a new login', asy
 test('with a browser flow: prints the URL when it cannot open one, and takes the code on its loopback callback', async () => {
   let browser: Promise<void> | undefined;
   // No xdg-open/open on this PATH: the CLI must print the URL; the test plays the browser.
-  const res = await cli([stack.urls.mcp, 'whoami'], { PATH: join(ROOT, 'node_modules/.bin') }, (stderr) => {
+  const res = await cli([stack.urls.mcp, 'whoami'], { PATH: join(ROOT, 'node_modules/.bin'), BROWSER: '' }, (stderr) => {
     const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?\S+)$/m.exec(stderr)?.[1];
     if (!url || browser) return;
     browser = (async () => {
@@ -150,4 +133,66 @@ test('with a browser flow: prints the URL when it cannot open one, and takes the
   expect(res.code).toBe(0);
   expect(JSON.parse(res.stdout)).toMatchObject({ username: stack.username });
   expect((await cli([stack.urls.mcp, 'logout'])).code).toBe(0);
+});
+
+test('logout sends the registration access token only to a management URI on the registration endpoint\'s origin', async () => {
+  const credentials = ['--headless', '--username', stack.username, '--password', stack.password];
+  expect((await cli([stack.urls.mcp, 'login', ...credentials])).code).toBe(0);
+  const [file] = stateFiles();
+  const path = join(configHome, 'mcp-auth-client', file);
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as { client: { registration_client_uri: string; registration_access_token: string; registration_endpoint: string } };
+  expect(saved.client.registration_endpoint).toBe(stack.urls.register);
+  const genuine = saved.client.registration_client_uri;
+  expect(new URL(genuine).origin).toBe(stack.urls.base);
+  // The same server under another origin (localhost, not 127.0.0.1): a DELETE there would succeed, so it must not be sent.
+  const elsewhere = genuine.replace('127.0.0.1', 'localhost');
+  writeFileSync(path, JSON.stringify({ ...saved, client: { ...saved.client, registration_client_uri: elsewhere } }), { mode: 0o600 });
+  const out = await cli([stack.urls.mcp, 'logout']);
+  expect(out.code).toBe(0);
+  expect(out.stderr).toContain(`The registration management URI is on ${new URL(elsewhere).origin}, not on the registration endpoint's origin ${stack.urls.base}.`);
+  expect(out.stderr).not.toContain('Deleted this client');
+  const read = await fetch(genuine, { headers: { authorization: `Bearer ${saved.client.registration_access_token}` } });
+  expect(read.status).toBe(200);
+  // The read may rotate the registration access token (RFC 7592 §3): delete with the one it returned.
+  const { registration_access_token: token } = (await read.json()) as { registration_access_token: string };
+  expect((await fetch(genuine, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(204);
+});
+
+test('a pre-registered confidential client: --client-id with MCP_CLIENT_SECRET (client_secret_basic)', async () => {
+  const port = 43000 + Math.floor(Math.random() * 1000);
+  const registered = await register(stack.urls, { ...publicClient(stack.urls, `http://127.0.0.1:${port}/callback`), token_endpoint_auth_method: 'client_secret_basic' });
+  expect(registered.client_secret).toBeTruthy();
+  const args = [stack.urls.mcp, 'whoami', '--client-id', registered.client_id, '--callback-port', String(port), '--headless'];
+  const env = { MCP_USERNAME: stack.username, MCP_PASSWORD: stack.password };
+  const wrong = await cli(args, { ...env, MCP_CLIENT_SECRET: 'not-the-secret' });
+  expect(wrong.code).toBe(1);
+  const res = await cli(args, { ...env, MCP_CLIENT_SECRET: registered.client_secret! });
+  expect(res.stderr).not.toContain('Registering');
+  expect(res.code).toBe(0);
+  expect(JSON.parse(res.stdout)).toMatchObject({ clientId: registered.client_id, username: stack.username });
+  expect((await cli([stack.urls.mcp, 'logout'])).stderr).toContain('Revoked the refresh token.');
+  const cleanup = { authorization: `Bearer ${registered.registration_access_token}` };
+  expect((await fetch(registered.registration_client_uri!, { method: 'DELETE', headers: cleanup })).status).toBe(204);
+});
+
+test('browser mode opens the authorization URL with $BROWSER, as one argument', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-browser-'));
+  const recorder = recordingBrowser(dir);
+  let browser: Promise<void> | undefined;
+  const res = await cli([stack.urls.mcp, 'whoami'], { BROWSER: recorder }, (stderr) => {
+    if (browser || !stderr.includes('Opened your browser')) return;
+    browser = (async () => {
+      while (!existsSync(join(dir, 'argv'))) await sleep(50);
+      const argv = readFileSync(join(dir, 'argv'), 'utf8').split('\0').slice(0, -1);
+      expect(argv).toHaveLength(1);
+      expect(argv[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?/);
+      const login = await logIn(argv[0]!, stack.username, stack.password);
+      await fetch(login.callbackUrl!);
+    })();
+  });
+  await browser;
+  expect(res.code).toBe(0);
+  expect(JSON.parse(res.stdout)).toMatchObject({ username: stack.username });
+  expect((await cli([stack.urls.mcp, 'logout'])).code).toBe(0);
+  rmSync(dir, { recursive: true, force: true });
 });
