@@ -32,6 +32,8 @@ export interface CimdFetchPolicy {
   readonly maxBytes?: number;
   /** DNS resolution of a hostname to all its addresses. @default node:dns lookup with `all: true` */
   readonly resolve?: (hostname: string) => Promise<readonly ResolvedAddress[]>;
+  /** Trust anchors for https, replacing Node's (tests with their own CA). @default Node's root certificates */
+  readonly ca?: string;
 }
 
 export interface FetchedDocument {
@@ -96,7 +98,7 @@ function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> 
   });
 }
 
-function get(url: URL, target: ResolvedAddress, maxBytes: number, signal: AbortSignal): Promise<FetchedDocument> {
+function get(url: URL, target: ResolvedAddress, maxBytes: number, signal: AbortSignal, ca: string | undefined): Promise<FetchedDocument> {
   // Connect to the checked address whatever a new DNS query would say; TLS still verifies the hostname.
   const pinned: LookupFunction = (_hostname, options, callback) => {
     if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: ResolvedAddress[]) => void)(null, [target]);
@@ -117,6 +119,7 @@ function get(url: URL, target: ResolvedAddress, maxBytes: number, signal: AbortS
         agent: false,
         signal,
         ...(isIP(host) ? {} : { servername: host }),
+        ...(ca ? { ca } : {}),
       },
       (response) => {
         const status = response.statusCode ?? 0;
@@ -171,7 +174,7 @@ export async function fetchCimdDocument(url: URL, policy: CimdFetchPolicy): Prom
     const work = (async () => {
       const target = await checkedAddress(url, trusted, policy.resolve ?? systemResolve);
       if (controller.signal.aborted) throw controller.signal.reason;
-      return get(url, target, policy.maxBytes ?? CIMD_MAX_BYTES, controller.signal);
+      return get(url, target, policy.maxBytes ?? CIMD_MAX_BYTES, controller.signal, policy.ca);
     })();
     work.catch(() => undefined); // the deadline may win; the loser's rejection is expected
     return await Promise.race([work, deadline]);
