@@ -9,7 +9,7 @@ import { identityOf } from './identity';
 import { logout } from './logout';
 import { openSession } from './session';
 import { StateStore } from './store';
-import { secureOrigin } from './url-rules';
+import { loginOriginOption } from './url-rules';
 
 const USAGE = `Usage: npm run client -- <mcp-server-url> [command] [options]
 
@@ -87,9 +87,9 @@ async function main(): Promise<void> {
   if (callbackPort !== undefined && !(Number.isInteger(callbackPort) && callbackPort > 0 && callbackPort < 65536)) usage('--callback-port must be a port number.');
   const identity = identityOf(values['client-id'], values['client-secret'] ?? (process.env.MCP_CLIENT_SECRET || undefined));
   if (identity instanceof Error) usage(identity.message);
-  const loginOrigins = (values['login-origin'] ?? []).map((origin) => {
-    const checked = new URL(origin).origin === origin.replace(/\/$/, '') ? secureOrigin(origin, '--login-origin') : new Error(`--login-origin takes an origin such as https://example.auth.us-east-1.amazoncognito.com, got ${origin}.`);
-    return checked instanceof Error ? usage(checked.message) : checked;
+  const loginOrigins = (values['login-origin'] ?? []).map((raw) => {
+    const origin = loginOriginOption(raw);
+    return origin instanceof Error ? usage(origin.message) : origin;
   });
   const session = await openSession(store, {
     serverUrl,
