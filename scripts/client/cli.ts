@@ -23,9 +23,10 @@ Commands:
 Options:
   --client-id <id>         use a pre-registered client instead of registering; an https URL is a
                            Client ID Metadata Document you host (its URL is the client id)
-  --client-secret <secret> the pre-registered client's secret (or MCP_CLIENT_SECRET): a
-                           confidential client (client_secret_basic, or _post if that is all the
-                           server offers)
+  --client-secret <secret> the pre-registered client's secret (better: MCP_CLIENT_SECRET, which
+                           stays out of the process list): a confidential client
+                           (client_secret_basic, or _post if that is all the server offers); kept
+                           in the state file until logout
   --callback-port <port>   loopback port for the login callback (default: picked once, then reused)
   --headless               do not open a browser: follow the authorization redirects here, allow
                            the consent page, and fill a plain username/password login form (the
