@@ -9,7 +9,7 @@ import { identityOf } from './identity';
 import { logout } from './logout';
 import { openSession } from './session';
 import { StateStore } from './store';
-import { secureOrigin } from './url-rules';
+import { loginOriginOption } from './url-rules';
 
 const USAGE = `Usage: npm run client -- <mcp-server-url> [command] [options]
 
@@ -23,9 +23,10 @@ Commands:
 Options:
   --client-id <id>         use a pre-registered client instead of registering; an https URL is a
                            Client ID Metadata Document you host (its URL is the client id)
-  --client-secret <secret> the pre-registered client's secret (or MCP_CLIENT_SECRET): a
-                           confidential client (client_secret_basic, or _post if that is all the
-                           server offers)
+  --client-secret <secret> the pre-registered client's secret (better: MCP_CLIENT_SECRET, which
+                           stays out of the process list): a confidential client
+                           (client_secret_basic, or _post if that is all the server offers); kept
+                           in the state file until logout
   --callback-port <port>   loopback port for the login callback (default: picked once, then reused)
   --headless               do not open a browser: follow the authorization redirects here, allow
                            the consent page, and fill a plain username/password login form (the
@@ -87,9 +88,9 @@ async function main(): Promise<void> {
   if (callbackPort !== undefined && !(Number.isInteger(callbackPort) && callbackPort > 0 && callbackPort < 65536)) usage('--callback-port must be a port number.');
   const identity = identityOf(values['client-id'], values['client-secret'] ?? (process.env.MCP_CLIENT_SECRET || undefined));
   if (identity instanceof Error) usage(identity.message);
-  const loginOrigins = (values['login-origin'] ?? []).map((origin) => {
-    const checked = new URL(origin).origin === origin.replace(/\/$/, '') ? secureOrigin(origin, '--login-origin') : new Error(`--login-origin takes an origin such as https://example.auth.us-east-1.amazoncognito.com, got ${origin}.`);
-    return checked instanceof Error ? usage(checked.message) : checked;
+  const loginOrigins = (values['login-origin'] ?? []).map((raw) => {
+    const origin = loginOriginOption(raw);
+    return origin instanceof Error ? usage(origin.message) : origin;
   });
   const session = await openSession(store, {
     serverUrl,

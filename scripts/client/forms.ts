@@ -101,7 +101,7 @@ export function consentFormOf(html: string, page: URL): FilledForm | undefined {
 }
 
 /** What a page says, as plain text on one line: no scripts, styles, buttons or tags; entities decoded. */
-export function pageText(html: string, max = 300): string {
+export function pageText(html: string, max = 500): string {
   const text = decodeEntities(
     html
       .replace(/<(script|style|title|button)\b[\s\S]*?<\/\1\s*>/gi, ' ')

@@ -98,6 +98,9 @@ export class CliOAuthProvider implements OAuthClientProvider {
     }
     this.store.state.tokens = undefined;
     if (this.identity.kind === 'cimd') {
+      if (this.discovery && this.discovery.authorizationServerMetadata?.client_id_metadata_document_supported !== true) {
+        throw new Error(`${changed}, which does not accept Client ID Metadata Documents; leave out --client-id to register there instead.`);
+      }
       this.mode.say(`${changed}: logging in there again with the same client metadata document.`);
       this.store.state.client = { ...fixedClient(this.identity)!, issuer };
     } else {

@@ -68,3 +68,11 @@ export function managementUriProblem(registrationClientUri: string, registration
   if (target !== endpoint.origin) return `The registration management URI is on ${target}, not on the registration endpoint's origin ${endpoint.origin}.`;
   return undefined;
 }
+
+/** A `--login-origin` value: exactly an origin (no path, query or userinfo), https or loopback http. */
+export function loginOriginOption(raw: string): string | Error {
+  const url = parse(raw);
+  const invalid = new Error(`--login-origin takes an origin such as https://<prefix>.auth.<region>.amazoncognito.com, got ${JSON.stringify(raw)}.`);
+  if (!url || url.origin === 'null' || url.origin !== raw.replace(/\/$/, '')) return invalid;
+  return secureOrigin(url, '--login-origin');
+}

@@ -6,12 +6,14 @@
  * |---------------------------------------------------------------|-----------------------------------------|
  * | an authorization endpoint that is file:, smb:, a protocol handler or plain http elsewhere is printed and never opened | issue 12.2 (CVE-2025-6514 class) |
  * | a registration_client_uri on another origin is not kept, and logout sends it nothing | issue 12.4; RFC 7592 §3 |
+ * | logout sends the refresh token to no plain-http revocation endpoint off loopback | RFC 7009 §2 (TLS); RFC 8252 §8.3 |
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StateStore } from '../../scripts/client/store';
 import { recordingBrowser, runCli } from './support/cli-process';
 
 jest.setTimeout(60_000);
@@ -19,6 +21,7 @@ jest.setTimeout(60_000);
 let server: Server;
 let base: string;
 let authorizationEndpoint = '';
+let revocationEndpoint: string | undefined;
 const requests: string[] = [];
 
 beforeAll(async () => {
@@ -36,6 +39,7 @@ beforeAll(async () => {
         authorization_endpoint: authorizationEndpoint,
         token_endpoint: `${base}/token`,
         registration_endpoint: `${base}/register`,
+        revocation_endpoint: revocationEndpoint,
         response_types_supported: ['code'],
         code_challenge_methods_supported: ['S256'],
       });
@@ -81,6 +85,24 @@ test.each([
     expect((await runCli(home, [`${base}/mcp`, 'logout'])).code).toBe(0);
     expect(requests.filter((r) => r.startsWith('DELETE'))).toEqual([]);
   } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('logout does not send the refresh token to a revocation endpoint that is plain http off loopback', async () => {
+  revocationEndpoint = 'http://attacker.example/revoke';
+  const home = mkdtempSync(join(tmpdir(), 'mcp-hostile-'));
+  try {
+    const store = new StateStore(`${base}/mcp`, { XDG_CONFIG_HOME: home });
+    store.state.client = { client_id: 'hostile-1', redirect_uris: [] } as StateStore['state']['client'];
+    store.state.tokens = { access_token: 'at', token_type: 'Bearer', refresh_token: 'rt' };
+    store.save();
+    const res = await runCli(home, [`${base}/mcp`, 'logout']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain('The revocation endpoint http://attacker.example is neither https nor http on a loopback host. Not sending the refresh token there.');
+    expect(existsSync(store.file)).toBe(false);
+  } finally {
+    revocationEndpoint = undefined;
     rmSync(home, { recursive: true, force: true });
   }
 });

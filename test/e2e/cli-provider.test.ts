@@ -60,6 +60,13 @@ test('a CIMD client keeps its URL at the new authorization server, and drops the
   expect(said.at(-1)).toContain('logging in there again with the same client metadata document');
 });
 
+test('a CIMD client stops when the new authorization server does not accept metadata documents', async () => {
+  const url = 'https://app.example.com/client.json';
+  const provider = new CliOAuthProvider(boundStore({ client_id: url }), 1234, mode, { kind: 'cimd', url });
+  provider.saveDiscoveryState({ authorizationServerUrl: B, authorizationServerMetadata: { issuer: B, authorization_endpoint: `${B}/authorize`, token_endpoint: `${B}/token`, response_types_supported: ['code'] } });
+  await expect(provider.clientInformation({ issuer: B })).rejects.toThrow('which does not accept Client ID Metadata Documents');
+});
+
 test('a client secret given once is kept; a new --client-id or --client-secret replaces the stored client and its tokens', () => {
   const store = boundStore({ client_id: 'c1', client_secret: 'old' });
   new CliOAuthProvider(store, 1234, mode, { kind: 'pre-registered', clientId: 'c1' });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { openBrowser, openerCommand } from '../../scripts/client/browser';
 import { identityOf, isCimdUrl } from '../../scripts/client/identity';
 import { recordingBrowser } from './support/cli-process';
-import { managementUriProblem, openableUrl, secureOrigin } from '../../scripts/client/url-rules';
+import { loginOriginOption, managementUriProblem, openableUrl, secureOrigin } from '../../scripts/client/url-rules';
 
 describe('what the CLI opens in a browser (issue 12.2)', () => {
   test.each([
@@ -93,6 +93,16 @@ describe('where secrets may go (issues 12.3, 12.4)', () => {
     expect(secureOrigin('https://x.auth.us-east-1.amazoncognito.com/login', 'x')).toBe('https://x.auth.us-east-1.amazoncognito.com');
     expect(secureOrigin('http://127.0.0.1:3000/x', 'x')).toBe('http://127.0.0.1:3000');
     expect(secureOrigin('http://example.com/x', 'The endpoint')).toEqual(new Error('The endpoint http://example.com is neither https nor http on a loopback host.'));
+  });
+
+  test('--login-origin takes exactly an origin, https or loopback http', () => {
+    expect(loginOriginOption('https://mcp.auth.eu-west-1.amazoncognito.com')).toBe('https://mcp.auth.eu-west-1.amazoncognito.com');
+    expect(loginOriginOption('https://mcp.auth.eu-west-1.amazoncognito.com/')).toBe('https://mcp.auth.eu-west-1.amazoncognito.com');
+    expect(loginOriginOption('http://127.0.0.1:3000')).toBe('http://127.0.0.1:3000');
+    for (const bad of ['https://login.example.com/login', 'https://user@login.example.com', 'login.example.com', 'file:///x']) {
+      expect(loginOriginOption(bad)).toEqual(new Error(`--login-origin takes an origin such as https://<prefix>.auth.<region>.amazoncognito.com, got ${JSON.stringify(bad)}.`));
+    }
+    expect(loginOriginOption('http://login.example.com')).toEqual(new Error('--login-origin http://login.example.com is neither https nor http on a loopback host.'));
   });
 
   test('the RFC 7592 management URI must be on the registration endpoint\'s origin, over https or loopback', () => {

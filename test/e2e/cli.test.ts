@@ -44,6 +44,8 @@ test('headless login, tools, a write call with step-up, whoami, file permissions
   const tools = await cli([stack.urls.mcp, 'tools', ...credentials]);
   expect(tools.stderr).toContain('Registering this client');
   expect(tools.stderr).toContain('Logged in.');
+  // Locally the login form is on the authorization endpoint's origin, so no --login-origin is needed.
+  expect(tools.stderr).toContain(`Sending your username and password to ${stack.urls.base}.`);
   expect(tools.code).toBe(0);
   expect(tools.stdout).toMatch(/^whoami - /m);
   expect(tools.stdout).toMatch(/^notes_add - /m);

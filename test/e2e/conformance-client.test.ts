@@ -45,10 +45,10 @@ test('the CLI client passes the 2026-07-28 auth scenarios, authorization-server 
   const scenarios = [...listed.output.matchAll(/^\s*-\s*(auth\/\S+) \[2026-07-28\]$/gm)].map((m) => m[1]!);
   expect(scenarios).toContain('auth/authorization-server-migration');
   const failures: string[] = [];
-  // Two at a time: each scenario runs the CLI twice, and the machine is shared.
-  for (let i = 0; i < scenarios.length; i += 2) {
+  // Four at a time: each scenario runs the CLI twice, and the machine is shared.
+  for (let i = 0; i < scenarios.length; i += 4) {
     const results = await Promise.all(
-      scenarios.slice(i, i + 2).map(async (scenario) => ({ scenario, ...(await conformance(['client', '--command', COMMAND, '--scenario', scenario, '--timeout', '120000', '--expected-failures', BASELINE, '-o', outputDir()])) })),
+      scenarios.slice(i, i + 4).map(async (scenario) => ({ scenario, ...(await conformance(['client', '--command', COMMAND, '--scenario', scenario, '--timeout', '120000', '--expected-failures', BASELINE, '-o', outputDir()])) })),
     );
     for (const { scenario, code, output } of results) {
       if (code !== 0 || !/Passed: \d+\/\d+, 0 failed, 0 warnings/.test(output)) failures.push(`${scenario} exited ${code}:\n${output.slice(-2000)}`);
