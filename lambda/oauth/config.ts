@@ -2,7 +2,7 @@
  * The facade's configuration, read once from the environment at cold start (docs/contracts.md).
  * This is the only module of `lambda/oauth/` that reads `process.env`; a bad value fails loudly.
  */
-import { ConfigError, integer, list, optional, required, url, type Env } from '../shared/env';
+import { bool, ConfigError, integer, list, optional, required, url, type Env } from '../shared/env';
 
 /**
  * Seconds a rotated-out refresh token stays valid, for client retries (Cognito allows 0–60). 0, as
@@ -50,11 +50,39 @@ export interface OAuthConfig {
   readonly rotationGraceSeconds: number;
   /** `SERVICE_DOCUMENTATION` (not in contracts.md): RFC 8414 `service_documentation`. @default none */
   readonly serviceDocumentation?: string;
+  /** The static first-party app client (`STATIC_CLIENT_ID`). */
+  readonly staticClientId: string;
+  /** Redirect URIs the broker accepts for the static client (`STATIC_CLIENT_REDIRECT_URIS`, space-separated). */
+  readonly staticClientRedirectUris: readonly string[];
+  /** `<ISSUER_URL>/callback`: the only callback of every Cognito app client the system creates. */
+  readonly brokerCallbackUrl: string;
+  /** Where the broker's HMAC key comes from: the key itself (hex, local stack) or a Secrets Manager secret. */
+  readonly brokerSigningKey: { readonly hex: string } | { readonly secretArn: string };
+  /** Remember an Allow per client + browser for this long; 0 = ask every time. @default 0 */
+  readonly consentRememberSeconds: number;
+  /** `MACHINE_CLIENTS`: the client_credentials grant is served. @default false */
+  readonly machineClients: boolean;
   /** Local only: dynalite. */
   readonly dynamodbEndpoint?: string;
   /** Local only: cognito-local. */
   readonly cognitoEndpoint?: string;
   readonly logLevel?: string;
+}
+
+/** The broker's HMAC key: at least this many bytes (`BROKER_SIGNING_KEY` is hex). */
+export const MIN_SIGNING_KEY_BYTES = 32;
+
+function signingKeySource(env: Env): OAuthConfig['brokerSigningKey'] {
+  const hex = optional(env, 'BROKER_SIGNING_KEY');
+  if (hex !== undefined) {
+    if (!/^(?:[0-9a-fA-F]{2})+$/.test(hex) || hex.length / 2 < MIN_SIGNING_KEY_BYTES) {
+      throw new ConfigError(`BROKER_SIGNING_KEY must be at least ${MIN_SIGNING_KEY_BYTES} bytes, hex-encoded`);
+    }
+    return { hex: hex.toLowerCase() };
+  }
+  const secretArn = optional(env, 'BROKER_SIGNING_KEY_SECRET_ARN');
+  if (!secretArn) throw new ConfigError('Missing required environment variable BROKER_SIGNING_KEY_SECRET_ARN (or BROKER_SIGNING_KEY)');
+  return { secretArn };
 }
 
 /** Reads and validates the configuration from `env` (pass `process.env` in the handler module only). */
@@ -101,6 +129,13 @@ export function loadConfig(env: Env): Readonly<OAuthConfig> {
     refreshTokenValidityDays: integer(env, 'REFRESH_TOKEN_VALIDITY_DAYS', 30, 1, 3650),
     rotationGraceSeconds: integer(env, 'REFRESH_TOKEN_ROTATION_GRACE_SECONDS', DEFAULT_ROTATION_GRACE_SECONDS, 0, 60),
     serviceDocumentation: optional(env, 'SERVICE_DOCUMENTATION') ? url(env, 'SERVICE_DOCUMENTATION') : undefined,
+    staticClientId: required(env, 'STATIC_CLIENT_ID'),
+    // Space-separated only: a comma may appear inside a URI.
+    staticClientRedirectUris: Object.freeze(required(env, 'STATIC_CLIENT_REDIRECT_URIS').split(/\s+/)),
+    brokerCallbackUrl: `${url(env, 'ISSUER_URL')}/callback`,
+    brokerSigningKey: signingKeySource(env),
+    consentRememberSeconds: integer(env, 'CONSENT_REMEMBER_SECONDS', 0, 0, 31_536_000),
+    machineClients: bool(env, 'MACHINE_CLIENTS', false),
     dynamodbEndpoint: optional(env, 'DYNAMODB_ENDPOINT'),
     cognitoEndpoint: optional(env, 'COGNITO_ENDPOINT'),
     logLevel: optional(env, 'LOG_LEVEL'),
