@@ -23,6 +23,12 @@ import { unseal } from './seal';
 import { consumeItem } from './store';
 import { InvalidGrantError, postToCognito } from './upstream';
 
+/** RFC 8707 §2: `resource`, when sent, must name the MCP server. */
+function checkResource(deps: OAuthDeps, form: URLSearchParams): void {
+  const resource = param(form, 'resource');
+  if (resource !== undefined && resource !== deps.config.resourceUrl) throw new OAuthError('invalid_target', 400, "resource must be this MCP server's URL.");
+}
+
 async function authenticatedClient(deps: OAuthDeps, credentials: ClientCredentials): Promise<BrokerClient> {
   try {
     return await resolveClient(deps, credentials.clientId);
@@ -49,6 +55,8 @@ async function authorizationCode(deps: OAuthDeps, form: URLSearchParams, client:
   }
   if (param(form, 'redirect_uri') !== item.redirectUri) throw new InvalidGrantError('redirect_uri does not match the authorization request.');
   if (!verifierMatches(param(form, 'code_verifier'), item.codeChallenge)) throw new InvalidGrantError('PKCE verification failed: code_verifier does not match code_challenge.');
+  // Checked after the code is consumed: any failed redemption spends the code, as Cognito does.
+  checkResource(deps, form);
   const upstream = unseal(code, item.sealed);
   if (!upstream) throw new InvalidGrantError('The authorization code is invalid.');
   return postToCognito(
@@ -66,13 +74,12 @@ export async function postToken(deps: OAuthDeps, event: HttpEvent): Promise<Http
   if (!['authorization_code', 'refresh_token', 'client_credentials'].includes(grantType) || (grantType === 'client_credentials' && !deps.config.machineClients)) {
     throw new OAuthError('unsupported_grant_type', 400, 'Supported grant types: authorization_code and refresh_token.');
   }
-  const resource = param(form, 'resource');
-  if (resource !== undefined && resource !== deps.config.resourceUrl) throw new OAuthError('invalid_target', 400, "resource must be this MCP server's URL.");
   const credentials = clientCredentials(event, form);
   const client = await authenticatedClient(deps, credentials);
   const passed = { cognitoClientId: client.cognitoClientId, secret: credentials.secret };
 
   if (grantType === 'authorization_code') return authorizationCode(deps, form, client, credentials);
+  checkResource(deps, form);
   if (grantType === 'refresh_token') {
     const refreshToken = param(form, 'refresh_token');
     if (!refreshToken) throw new OAuthError('invalid_request', 400, 'refresh_token is required.');

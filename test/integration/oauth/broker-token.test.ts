@@ -120,12 +120,15 @@ describe('authorization_code', () => {
     expect(cognito.requests).toHaveLength(0);
   });
 
-  test('resource naming anything but the MCP server is invalid_target; the code stays unspent', async () => {
+  test('resource naming anything but the MCP server is invalid_target (and the code is spent, as any failed redemption)', async () => {
     const { code, verifier } = await codeFor();
     const result = await exchange(code, verifier, { resource: 'https://elsewhere.example/mcp' });
     expect(result.statusCode).toBe(400);
     expect(bodyOf(result).error).toBe('invalid_target');
-    expect((await exchange(code, verifier)).statusCode).toBe(200);
+    expect(bodyOf(await exchange(code, verifier)).error).toBe('invalid_grant');
+    const refresh = await token({ grant_type: 'refresh_token', refresh_token: 'r', client_id: clientId, resource: 'https://elsewhere.example/mcp' });
+    expect(bodyOf(refresh).error).toBe('invalid_target');
+    expect(cognito.requests).toHaveLength(0);
   });
 
   test('the table alone is useless: the code item holds neither the facade code nor the upstream code', async () => {
