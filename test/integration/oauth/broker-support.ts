@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpResult } from '../../../lambda/shared/http';
 import { httpEvent } from '../../support/http-event';
-import type { Handler } from './harness';
+import { buildHandler, newEnvironment, startServices, stopServices, type Environment, type Handler, type Services } from './harness';
 
 export interface UpstreamRequest {
   readonly path: string;
@@ -119,4 +119,31 @@ export function consentFields(result: HttpResult): { request: string; csrf: stri
   const csrf = field('csrf');
   if (!request || !csrf) throw new Error(`not a consent page: ${result.statusCode} ${body.slice(0, 300)}`);
   return { request, csrf };
+}
+
+export const ISSUER = 'https://as.example.test';
+export const REDIRECT = 'http://127.0.0.1:43210/callback';
+
+/** One suite's world: dynalite, cognito-local, the recording Cognito stand-in, a fresh table and pool, the handler. */
+export interface BrokerWorld {
+  services: Services;
+  cognito: FakeCognito;
+  environment: Environment;
+  handler: Handler;
+}
+
+/** Registers beforeAll/afterAll that build and tear down the world; its fields are set once beforeAll ran. */
+export function brokerWorld(): BrokerWorld {
+  const world = {} as BrokerWorld;
+  beforeAll(async () => {
+    world.services = await startServices();
+    world.cognito = await startFakeCognito();
+    world.environment = await newEnvironment(world.services, { COGNITO_DOMAIN_URL: world.cognito.url, LOG_LEVEL: 'error' });
+    world.handler = buildHandler(world.services, world.environment).handler;
+  });
+  afterAll(async () => {
+    await world.cognito?.close();
+    await stopServices(world.services);
+  });
+  return world;
 }

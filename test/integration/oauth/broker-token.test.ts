@@ -14,46 +14,33 @@
  * | revocation pass-through                                     | RFC 7009 §2                           |
  */
 import { s256 } from '../../../lambda/oauth/broker/pkce';
-import { authorizePath, Browser, consentFields, location, pkcePair, startFakeCognito, TOKENS, type FakeCognito } from './broker-support';
-import { bodyOf, buildHandler, event, headerOf, newEnvironment, publicClient, READ, RESOURCE_URL, scanTable, startServices, stopServices, type Environment, type Handler, type Services } from './harness';
+import { authorizePath, Browser, brokerWorld, consentFields, ISSUER, location, pkcePair, REDIRECT, TOKENS } from './broker-support';
+import { bodyOf, buildHandler, event, headerOf, publicClient, READ, RESOURCE_URL, scanTable } from './harness';
 
 jest.setTimeout(30_000);
 
-const ISSUER = 'https://as.example.test';
-const REDIRECT = 'http://127.0.0.1:43210/callback';
-let services: Services;
-let cognito: FakeCognito;
-let environment: Environment;
-let handler: Handler;
+const world = brokerWorld();
 let clientId: string;
 
 beforeAll(async () => {
-  services = await startServices();
-  cognito = await startFakeCognito();
-  environment = await newEnvironment(services, { COGNITO_DOMAIN_URL: cognito.url, LOG_LEVEL: 'error' });
-  handler = buildHandler(services, environment).handler;
   clientId = await register();
 });
-afterAll(async () => {
-  await cognito?.close();
-  await stopServices(services);
-});
 beforeEach(() => {
-  cognito.requests.length = 0;
-  cognito.answer = (request) => ({ status: 200, body: request.path === '/oauth2/token' ? JSON.stringify(TOKENS) : '' });
+  world.cognito.requests.length = 0;
+  world.cognito.answer = (request) => ({ status: 200, body: request.path === '/oauth2/token' ? JSON.stringify(TOKENS) : '' });
 });
 
 async function register(extra: Record<string, unknown> = {}): Promise<string> {
-  return bodyOf(await handler(event('POST', '/register', { body: publicClient({ redirect_uris: [REDIRECT], ...extra }) }))).client_id as string;
+  return bodyOf(await world.handler(event('POST', '/register', { body: publicClient({ redirect_uris: [REDIRECT], ...extra }) }))).client_id as string;
 }
 
 /** A full front-channel flow; returns the facade code, the client's verifier and the upstream code Cognito "issued". */
 async function codeFor(id = clientId): Promise<{ code: string; verifier: string; upstreamCode: string; upstreamChallenge: string }> {
   const { verifier, challenge } = pkcePair();
-  const browser = new Browser(handler);
+  const browser = new Browser(world.handler);
   const page = await browser.get(authorizePath({ response_type: 'code', client_id: id, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 's', resource: RESOURCE_URL }));
   const upstream = location(await browser.post('/consent', { ...consentFields(page), decision: 'allow' }));
-  const upstreamCode = `cognito-${Math.random().toString(36).slice(2)}`;
+  const upstreamCode = `world.cognito-${Math.random().toString(36).slice(2)}`;
   const back = location(await browser.get(`/callback?code=${upstreamCode}&state=${upstream.searchParams.get('state')}`));
   return { code: back.searchParams.get('code')!, verifier, upstreamCode, upstreamChallenge: upstream.searchParams.get('code_challenge')! };
 }
@@ -61,7 +48,7 @@ async function codeFor(id = clientId): Promise<{ code: string; verifier: string;
 function token(form: Record<string, string | undefined>, headers: Record<string, string> = {}) {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(form)) if (value !== undefined) body.set(name, value);
-  return handler(event('POST', '/token', { rawBody: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } }));
+  return world.handler(event('POST', '/token', { rawBody: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } }));
 }
 
 const exchange = (code: string, verifier: string, extra: Record<string, string | undefined> = {}) =>
@@ -75,8 +62,8 @@ describe('authorization_code', () => {
     expect(JSON.parse(String(result.body))).toEqual(TOKENS);
     expect(headerOf(result, 'cache-control')).toBe('no-store');
     expect(headerOf(result, 'access-control-allow-origin')).toBe('*');
-    expect(cognito.requests).toHaveLength(1);
-    const [sent] = cognito.requests;
+    expect(world.cognito.requests).toHaveLength(1);
+    const [sent] = world.cognito.requests;
     expect(sent.path).toBe('/oauth2/token');
     expect(sent.authorization).toBeUndefined();
     // Only what Cognito documents for /oauth2/token: no resource, no scope.
@@ -91,7 +78,7 @@ describe('authorization_code', () => {
     const replay = await exchange(code, verifier);
     expect(replay.statusCode).toBe(400);
     expect(bodyOf(replay).error).toBe('invalid_grant');
-    expect(cognito.requests).toHaveLength(1);
+    expect(world.cognito.requests).toHaveLength(1);
   });
 
   test.each([
@@ -108,7 +95,7 @@ describe('authorization_code', () => {
     const result = await exchange(code, verifier, params);
     expect(result.statusCode).toBe(400);
     expect(bodyOf(result).error).toBe('invalid_grant');
-    expect(cognito.requests).toHaveLength(0);
+    expect(world.cognito.requests).toHaveLength(0);
     if (!('code' in extra)) expect(bodyOf(await exchange(code, verifier)).error).toBe('invalid_grant');
   });
 
@@ -117,7 +104,7 @@ describe('authorization_code', () => {
     const { code, verifier } = await codeFor();
     const result = await exchange(code, verifier, { client_id: other });
     expect(bodyOf(result).error).toBe('invalid_grant');
-    expect(cognito.requests).toHaveLength(0);
+    expect(world.cognito.requests).toHaveLength(0);
   });
 
   test('resource naming anything but the MCP server is invalid_target (and the code is spent, as any failed redemption)', async () => {
@@ -128,12 +115,12 @@ describe('authorization_code', () => {
     expect(bodyOf(await exchange(code, verifier)).error).toBe('invalid_grant');
     const refresh = await token({ grant_type: 'refresh_token', refresh_token: 'r', client_id: clientId, resource: 'https://elsewhere.example/mcp' });
     expect(bodyOf(refresh).error).toBe('invalid_target');
-    expect(cognito.requests).toHaveLength(0);
+    expect(world.cognito.requests).toHaveLength(0);
   });
 
   test('the table alone is useless: the code item holds neither the facade code nor the upstream code', async () => {
     const { code, upstreamCode } = await codeFor();
-    const items = JSON.stringify((await scanTable(services, environment.table)).filter((item) => String(item.pk).startsWith('code#')));
+    const items = JSON.stringify((await scanTable(world.services, world.environment.table)).filter((item) => String(item.pk).startsWith('code#')));
     expect(items).not.toContain(code);
     expect(items).not.toContain(upstreamCode);
   });
@@ -146,22 +133,22 @@ describe('client authentication is passed through to Cognito', () => {
     const first = await codeFor(confidential);
     const viaBasic = await token({ grant_type: 'authorization_code', code: first.code, code_verifier: first.verifier, redirect_uri: REDIRECT }, { authorization: basic });
     expect(viaBasic.statusCode).toBe(200);
-    expect(cognito.requests[0].authorization).toBe(basic);
+    expect(world.cognito.requests[0].authorization).toBe(basic);
     const second = await codeFor(confidential);
     await token({ grant_type: 'authorization_code', code: second.code, code_verifier: second.verifier, redirect_uri: REDIRECT, client_id: confidential, client_secret: 's3cret' });
-    expect(cognito.requests[1].authorization).toBe(basic);
-    expect(cognito.requests[1].form.client_secret).toBeUndefined();
+    expect(world.cognito.requests[1].authorization).toBe(basic);
+    expect(world.cognito.requests[1].form.client_secret).toBeUndefined();
     const both = await token({ grant_type: 'refresh_token', refresh_token: 'r', client_secret: 'x' }, { authorization: basic });
     expect(bodyOf(both).error).toBe('invalid_request');
   });
 
   test('Cognito\'s invalid_client 401 is relayed, with a Basic challenge when Basic was used', async () => {
     const confidential = await register({ token_endpoint_auth_method: 'client_secret_basic' });
-    cognito.answer = () => ({ status: 400, body: JSON.stringify({ error: 'invalid_client' }) });
+    world.cognito.answer = () => ({ status: 400, body: JSON.stringify({ error: 'invalid_client' }) });
     const result = await token({ grant_type: 'refresh_token', refresh_token: 'r' }, { authorization: `Basic ${Buffer.from(`${confidential}:wrong`).toString('base64')}` });
     expect(result.statusCode).toBe(400);
     expect(bodyOf(result)).toEqual({ error: 'invalid_client' });
-    cognito.answer = () => ({ status: 401, body: JSON.stringify({ error: 'invalid_client', error_description: 'bad secret' }) });
+    world.cognito.answer = () => ({ status: 401, body: JSON.stringify({ error: 'invalid_client', error_description: 'bad secret' }) });
     const unauthorized = await token({ grant_type: 'refresh_token', refresh_token: 'r' }, { authorization: `Basic ${Buffer.from(`${confidential}:wrong`).toString('base64')}` });
     expect(unauthorized.statusCode).toBe(401);
     expect(headerOf(unauthorized, 'www-authenticate')).toMatch(/^Basic/);
@@ -173,7 +160,7 @@ describe('client authentication is passed through to Cognito', () => {
     expect(bodyOf(result).error).toBe('invalid_client');
     const basic = await token({ grant_type: 'refresh_token', refresh_token: 'r' }, { authorization: `Basic ${Buffer.from('nosuch:x').toString('base64')}` });
     expect(headerOf(basic, 'www-authenticate')).toMatch(/^Basic/);
-    expect(cognito.requests).toHaveLength(0);
+    expect(world.cognito.requests).toHaveLength(0);
   });
 });
 
@@ -181,11 +168,11 @@ describe('refresh_token and client_credentials', () => {
   test('refresh is passed through; scope (mcp-remote sends its full scope) and resource are accepted and not forwarded', async () => {
     const result = await token({ grant_type: 'refresh_token', refresh_token: 'rt-1', client_id: clientId, scope: `${READ} openid profile`, resource: RESOURCE_URL });
     expect(result.statusCode).toBe(200);
-    expect(cognito.requests[0].form).toEqual({ grant_type: 'refresh_token', refresh_token: 'rt-1', client_id: clientId });
+    expect(world.cognito.requests[0].form).toEqual({ grant_type: 'refresh_token', refresh_token: 'rt-1', client_id: clientId });
   });
 
   test('Cognito\'s refusal of a rotated-out refresh token is relayed', async () => {
-    cognito.answer = () => ({ status: 400, body: JSON.stringify({ error: 'invalid_grant', error_description: 'Refresh Token has been revoked' }) });
+    world.cognito.answer = () => ({ status: 400, body: JSON.stringify({ error: 'invalid_grant', error_description: 'Refresh Token has been revoked' }) });
     const result = await token({ grant_type: 'refresh_token', refresh_token: 'old', client_id: clientId });
     expect(result.statusCode).toBe(400);
     expect(bodyOf(result)).toEqual({ error: 'invalid_grant', error_description: 'Refresh Token has been revoked' });
@@ -195,12 +182,12 @@ describe('refresh_token and client_credentials', () => {
     const basic = `Basic ${Buffer.from(`${clientId}:x`).toString('base64')}`;
     const refused = await token({ grant_type: 'client_credentials', scope: READ }, { authorization: basic });
     expect(bodyOf(refused).error).toBe('unsupported_grant_type');
-    expect(cognito.requests).toHaveLength(0);
-    const machines = buildHandler(services, { ...environment, env: { ...environment.env, MACHINE_CLIENTS: 'true' } }).handler;
+    expect(world.cognito.requests).toHaveLength(0);
+    const machines = buildHandler(world.services, { ...world.environment, env: { ...world.environment.env, MACHINE_CLIENTS: 'true' } }).handler;
     const form = new URLSearchParams({ grant_type: 'client_credentials', scope: READ }).toString();
     const ok = await machines(event('POST', '/token', { rawBody: form, headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic } }));
     expect(ok.statusCode).toBe(200);
-    expect(cognito.requests[0].form).toEqual({ grant_type: 'client_credentials', scope: READ, client_id: clientId });
+    expect(world.cognito.requests[0].form).toEqual({ grant_type: 'client_credentials', scope: READ, client_id: clientId });
   });
 
   test.each([
@@ -213,9 +200,9 @@ describe('refresh_token and client_credentials', () => {
   });
 
   test('a JSON body or a repeated parameter is invalid_request', async () => {
-    const json = await handler(event('POST', '/token', { body: { grant_type: 'refresh_token' } }));
+    const json = await world.handler(event('POST', '/token', { body: { grant_type: 'refresh_token' } }));
     expect(bodyOf(json).error).toBe('invalid_request');
-    const repeated = await handler(event('POST', '/token', { rawBody: `grant_type=refresh_token&refresh_token=a&refresh_token=b&client_id=${clientId}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    const repeated = await world.handler(event('POST', '/token', { rawBody: `grant_type=refresh_token&refresh_token=a&refresh_token=b&client_id=${clientId}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
     expect(bodyOf(repeated).error).toBe('invalid_request');
   });
 });
@@ -226,7 +213,7 @@ describe('Cognito unavailable', () => {
     ['a dropped connection', () => 'drop' as const],
     ['a 4xx that is not OAuth JSON', () => ({ status: 403, body: '<html>forbidden</html>' })],
   ])('%s → 503 temporarily_unavailable with Retry-After; the error says nothing of Cognito\'s body', async (_name, answer) => {
-    cognito.answer = answer;
+    world.cognito.answer = answer;
     const result = await token({ grant_type: 'refresh_token', refresh_token: 'r', client_id: clientId });
     expect(result.statusCode).toBe(503);
     expect(bodyOf(result).error).toBe('temporarily_unavailable');
@@ -237,18 +224,18 @@ describe('Cognito unavailable', () => {
 
 describe('POST /revoke (RFC 7009)', () => {
   test('passed through to Cognito with the token and the mapped client; 200 relayed', async () => {
-    const result = await handler(event('POST', '/revoke', { rawBody: new URLSearchParams({ token: 'rt', client_id: clientId, token_type_hint: 'refresh_token' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    const result = await world.handler(event('POST', '/revoke', { rawBody: new URLSearchParams({ token: 'rt', client_id: clientId, token_type_hint: 'refresh_token' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
     expect(result.statusCode).toBe(200);
-    expect(cognito.requests).toEqual([{ path: '/oauth2/revoke', authorization: undefined, form: { token: 'rt', client_id: clientId } }]);
+    expect(world.cognito.requests).toEqual([{ path: '/oauth2/revoke', authorization: undefined, form: { token: 'rt', client_id: clientId } }]);
   });
 
   test('no token is invalid_request; an unknown client is invalid_client; CORS preflight answers', async () => {
-    const noToken = await handler(event('POST', '/revoke', { rawBody: `client_id=${clientId}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    const noToken = await world.handler(event('POST', '/revoke', { rawBody: `client_id=${clientId}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
     expect(bodyOf(noToken).error).toBe('invalid_request');
-    const unknown = await handler(event('POST', '/revoke', { rawBody: 'client_id=nosuch&token=t', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    const unknown = await world.handler(event('POST', '/revoke', { rawBody: 'client_id=nosuch&token=t', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
     expect(unknown.statusCode).toBe(401);
-    expect(cognito.requests).toHaveLength(0);
-    const preflight = await handler(event('OPTIONS', '/revoke'));
+    expect(world.cognito.requests).toHaveLength(0);
+    const preflight = await world.handler(event('OPTIONS', '/revoke'));
     expect(preflight.statusCode).toBe(204);
     expect(headerOf(preflight, 'access-control-allow-methods')).toBe('POST, OPTIONS');
   });
