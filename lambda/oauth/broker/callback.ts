@@ -40,7 +40,7 @@ export async function getCallback(deps: OAuthDeps, event: HttpEvent): Promise<Ht
   const binding = readBinding(event, deps.config, key);
   const item = binding ? await consumeItem<AuthorizationItem>(deps, 'authz', state, bindingHash(binding)) : undefined;
   if (!item) {
-    log.warn('callback refused: unknown, expired or used state, or another browser', { cookie: binding !== undefined });
+    log.warn('callback refused: unknown, expired or used state, or another browser', { hadBindingCookie: binding !== undefined });
     return errorPage(400, 'access_denied', NOT_THIS_BROWSER);
   }
   const pending = pendingFrom(item);

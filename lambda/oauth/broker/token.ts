@@ -72,7 +72,8 @@ export async function postToken(deps: OAuthDeps, event: HttpEvent): Promise<Http
   const grantType = param(form, 'grant_type');
   if (!grantType) throw new OAuthError('invalid_request', 400, 'grant_type is required.');
   if (!['authorization_code', 'refresh_token', 'client_credentials'].includes(grantType) || (grantType === 'client_credentials' && !deps.config.machineClients)) {
-    throw new OAuthError('unsupported_grant_type', 400, 'Supported grant types: authorization_code and refresh_token.');
+    const supported = deps.config.machineClients ? 'authorization_code, refresh_token and client_credentials' : 'authorization_code and refresh_token';
+    throw new OAuthError('unsupported_grant_type', 400, `Supported grant types: ${supported}.`);
   }
   const credentials = clientCredentials(event, form);
   const client = await authenticatedClient(deps, credentials);
