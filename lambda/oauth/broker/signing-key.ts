@@ -5,7 +5,9 @@
  * signed with `lambda/shared/sigv4.ts` rather than adding the Secrets Manager SDK to the bundle; the
  * credentials come from the AWS SDK's default chain the facade already has (its DynamoDB client).
  */
+import { TemporarilyUnavailableError } from '../../shared/errors';
 import { httpRequest } from '../../shared/http-request';
+import { errorFields, log } from '../../shared/logger';
 import { signRequest, type AwsCredentials } from '../../shared/sigv4';
 import { MIN_SIGNING_KEY_BYTES, type OAuthConfig } from '../config';
 
@@ -49,16 +51,21 @@ async function readKey(config: Pick<OAuthConfig, 'brokerSigningKey'>, source: Se
   return key;
 }
 
+/** Retry-After when the key could not be read. */
+export const KEY_RETRY_AFTER_SECONDS = 2;
+
 /**
  * A loader that reads the key on first call and then returns the same promise (one read per
- * container); a failed read is forgotten, so the next request tries again instead of failing forever.
+ * container); a failed read is forgotten, so the next request tries again instead of failing
+ * forever, and answers 503 `temporarily_unavailable` meanwhile (the cause goes to the log only).
  */
 export function signingKeyLoader(config: Pick<OAuthConfig, 'brokerSigningKey'>, source: SecretSource): () => Promise<Buffer> {
   let pending: Promise<Buffer> | undefined;
   return () => {
     pending ??= readKey(config, source).catch((err: unknown) => {
       pending = undefined;
-      throw err;
+      log.error('broker signing key unavailable', errorFields(err));
+      throw new TemporarilyUnavailableError('The sign-in service is starting or unavailable; retry after the indicated delay.', KEY_RETRY_AFTER_SECONDS);
     });
     return pending;
   };

@@ -3,6 +3,17 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signingKeyLoader } from '../../../../lambda/oauth/broker/signing-key';
 
+let output: string[] = [];
+const logged = () => output.join('');
+beforeEach(() => {
+  output = [];
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    output.push(String(chunk));
+    return true;
+  });
+});
+afterEach(() => jest.restoreAllMocks());
+
 const credentials = async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session' });
 
 async function fakeSecretsManager(answer: () => { status: number; body: unknown }) {
@@ -45,15 +56,17 @@ test('the secret is read once (a signed GetSecretValue), then memoized', async (
   }
 });
 
-test('a failed read is not memoized (the next request tries again); a short secret is refused', async () => {
+test('a failed read is a 503 (cause in the log only) and is not memoized: the next request tries again; a short secret is refused', async () => {
   let status = 400;
   let secret = 'short';
   const fake = await fakeSecretsManager(() => ({ status, body: status === 200 ? { SecretString: secret } : { __type: 'AccessDeniedException', message: 'no' } }));
   try {
     const load = signingKeyLoader({ brokerSigningKey: { secretArn: 'arn' } }, { region: 'eu-west-1', credentials, endpoint: fake.endpoint });
-    await expect(load()).rejects.toThrow(/AccessDeniedException/);
+    await expect(load()).rejects.toMatchObject({ statusCode: 503, errorCode: 'temporarily_unavailable' });
+    expect(logged()).toContain('AccessDeniedException');
     status = 200;
-    await expect(load()).rejects.toThrow(/shorter than 32 bytes/);
+    await expect(load()).rejects.toMatchObject({ statusCode: 503 });
+    expect(logged()).toContain('shorter than 32 bytes');
     secret = 'y'.repeat(40);
     expect((await load()).toString()).toBe(secret);
   } finally {
