@@ -20,7 +20,7 @@ import type { OAuthConfig } from './config';
 
 export type CognitoSettings = Pick<
   OAuthConfig,
-  'userPoolId' | 'accessTokenValidityMinutes' | 'idTokenValidityMinutes' | 'refreshTokenValidityDays' | 'rotationGraceSeconds'
+  'userPoolId' | 'accessTokenValidityMinutes' | 'idTokenValidityMinutes' | 'refreshTokenValidityDays' | 'rotationGraceSeconds' | 'brokerCallbackUrl'
 >;
 
 type ClientSettings = Omit<CreateUserPoolClientCommandInput, 'GenerateSecret'>;
@@ -65,7 +65,9 @@ export function appClientSettings(metadata: ClientMetadata, settings: CognitoSet
     // Never `implicit`; client_credentials cannot be combined with code in one Cognito client.
     AllowedOAuthFlows: code ? ['code'] : ['client_credentials'],
     AllowedOAuthScopes: metadata.scope.split(' '),
-    CallbackURLs: code ? metadata.redirect_uris : undefined,
+    // The broker's /callback is the only callback: the client's own redirect URIs are enforced by the
+    // broker (RFC 8252 §7.3 loopback ports included), so Cognito can hand a code to nothing else.
+    CallbackURLs: code ? [settings.brokerCallbackUrl] : undefined,
     SupportedIdentityProviders: ['COGNITO'],
     ExplicitAuthFlows: explicitAuthFlows,
     ReadAttributes: READ_ATTRIBUTES,

@@ -65,6 +65,16 @@ export interface OAuthConfig {
    * whose CIMD documents may be fetched over http and from loopback addresses. @default none
    */
   readonly localCimdTrustedOrigins: readonly string[];
+  /** The static first-party app client (`STATIC_CLIENT_ID`). */
+  readonly staticClientId: string;
+  /** Redirect URIs the broker accepts for the static client (`STATIC_CLIENT_REDIRECT_URIS`, space-separated). */
+  readonly staticClientRedirectUris: readonly string[];
+  /** `<ISSUER_URL>/callback`: the only callback of every Cognito app client the system creates. */
+  readonly brokerCallbackUrl: string;
+  /** Where the broker's HMAC key comes from: the key itself (hex, local stack) or a Secrets Manager secret. */
+  readonly brokerSigningKey: { readonly hex: string } | { readonly secretArn: string };
+  /** Remember an Allow per client + browser for this long; 0 = ask every time. @default 0 */
+  readonly consentRememberSeconds: number;
   /** Local only: dynalite. */
   readonly dynamodbEndpoint?: string;
   /** Local only: cognito-local. */
@@ -86,6 +96,22 @@ function origins(env: Env, name: string): string[] {
     }
     return origin;
   });
+}
+
+/** The broker's HMAC key: at least this many bytes (`BROKER_SIGNING_KEY` is hex). */
+export const MIN_SIGNING_KEY_BYTES = 32;
+
+function signingKeySource(env: Env): OAuthConfig['brokerSigningKey'] {
+  const hex = optional(env, 'BROKER_SIGNING_KEY');
+  if (hex !== undefined) {
+    if (!/^(?:[0-9a-fA-F]{2})+$/.test(hex) || hex.length / 2 < MIN_SIGNING_KEY_BYTES) {
+      throw new ConfigError(`BROKER_SIGNING_KEY must be at least ${MIN_SIGNING_KEY_BYTES} bytes, hex-encoded`);
+    }
+    return { hex: hex.toLowerCase() };
+  }
+  const secretArn = optional(env, 'BROKER_SIGNING_KEY_SECRET_ARN');
+  if (!secretArn) throw new ConfigError('Missing required environment variable BROKER_SIGNING_KEY_SECRET_ARN (or BROKER_SIGNING_KEY)');
+  return { secretArn };
 }
 
 /** Reads and validates the configuration from `env` (pass `process.env` in the handler module only). */
@@ -135,6 +161,12 @@ export function loadConfig(env: Env): Readonly<OAuthConfig> {
     machineClients: bool(env, 'MACHINE_CLIENTS', false),
     registrationPoolBudget: integer(env, 'REGISTRATION_POOL_BUDGET', DEFAULT_REGISTRATION_POOL_BUDGET, 1, 100_000),
     localCimdTrustedOrigins: Object.freeze(origins(env, 'LOCAL_CIMD_TRUSTED_ORIGINS')),
+    staticClientId: required(env, 'STATIC_CLIENT_ID'),
+    // Space-separated only: a comma may appear inside a URI.
+    staticClientRedirectUris: Object.freeze(required(env, 'STATIC_CLIENT_REDIRECT_URIS').split(/\s+/)),
+    brokerCallbackUrl: `${url(env, 'ISSUER_URL')}/callback`,
+    brokerSigningKey: signingKeySource(env),
+    consentRememberSeconds: integer(env, 'CONSENT_REMEMBER_SECONDS', 0, 0, 31_536_000),
     dynamodbEndpoint: optional(env, 'DYNAMODB_ENDPOINT'),
     cognitoEndpoint: optional(env, 'COGNITO_ENDPOINT'),
     logLevel: optional(env, 'LOG_LEVEL'),

@@ -5,6 +5,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { signingKeyLoader } from './broker/signing-key';
 import type { OAuthConfig } from './config';
 
 export interface OAuthDeps {
@@ -13,6 +14,8 @@ export interface OAuthDeps {
   readonly idp: CognitoIdentityProviderClient;
   /** The clock (tests freeze it). */
   readonly now: () => Date;
+  /** The authorization broker's HMAC key, read once per container on first use (`broker/signing-key.ts`). */
+  readonly signingKey: () => Promise<Buffer>;
 }
 
 /** Dummy credentials for the local stand-ins, which check none; never used against AWS. */
@@ -39,9 +42,12 @@ export function createAwsClients(config: ClientConfig): Pick<OAuthDeps, 'ddb' | 
   return { ddb, idp };
 }
 
-/** The facade's dependencies: config, the AWS clients of `createAwsClients`, the real clock. */
+/** The facade's dependencies: config, the AWS clients of `createAwsClients`, the real clock, the lazy signing key. */
 export function createDeps(config: Readonly<OAuthConfig>): OAuthDeps {
-  return { config, ...createAwsClients(config), now: () => new Date() };
+  const clients = createAwsClients(config);
+  // The SDK's default credential chain, already configured on the DynamoDB client, signs the secret read too.
+  const credentials = async () => clients.ddb.config.credentials();
+  return { config, ...clients, now: () => new Date(), signingKey: signingKeyLoader(config, { region: config.region, credentials }) };
 }
 
 /** Closes the clients' sockets (tests and the local stack call this on shutdown). */

@@ -1,8 +1,10 @@
 /** Response headers shared by the facade's routes. */
 
 /**
- * Browser-based MCP clients (e.g. the MCP Inspector) fetch metadata and register from another
- * origin. Nothing here uses cookies, so any origin may call; credentials travel in headers only.
+ * Browser-based MCP clients (e.g. the MCP Inspector) fetch metadata, register and call /token and
+ * /revoke from another origin. These routes use no cookies, so any origin may call; credentials
+ * travel in headers and bodies only. The broker's cookie-carrying pages (/authorize, /consent,
+ * /callback) get no CORS headers at all (router.ts).
  */
 export const CORS_HEADERS: Record<string, string> = {
   'access-control-allow-origin': '*',

@@ -20,7 +20,10 @@ import { join } from 'node:path';
 
 /** Pool name in cognito-local. */
 export const LOCAL_POOL_NAME = 'mcp-local';
-/** The static (first-party) client's callbacks: a fixed loopback port, both spellings of loopback. */
+/**
+ * The static (first-party) client's redirect URIs, held by the broker (`STATIC_CLIENT_REDIRECT_URIS`):
+ * a fixed loopback port (any port works, RFC 8252 §7.3), both spellings of loopback.
+ */
 export const STATIC_CLIENT_CALLBACKS = ['http://127.0.0.1:8765/callback', 'http://localhost:8765/callback'] as const;
 const STATE_FILE = 'stack.json';
 
@@ -66,12 +69,13 @@ async function clientExists(cognito: CognitoIdentityProviderClient, userPoolId: 
  * plus `openid email profile`. Updated on every start, because the scopes name the MCP URL and
  * so change with the port.
  */
-async function ensureStaticClient(cognito: CognitoIdentityProviderClient, userPoolId: string, scopes: readonly string[], saved?: string): Promise<string> {
+async function ensureStaticClient(cognito: CognitoIdentityProviderClient, userPoolId: string, scopes: readonly string[], callbackUrl: string, saved?: string): Promise<string> {
   const settings = {
     AllowedOAuthFlows: ['code' as const],
     AllowedOAuthFlowsUserPoolClient: true,
     AllowedOAuthScopes: [...scopes],
-    CallbackURLs: [...STATIC_CLIENT_CALLBACKS],
+    // As every app client: the broker's /callback only; the broker holds the client's redirect URIs.
+    CallbackURLs: [callbackUrl],
     SupportedIdentityProviders: ['COGNITO'],
     ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH' as const],
   };
@@ -105,7 +109,7 @@ export async function ensureUser(cognito: CognitoIdentityProviderClient, userPoo
 
 export async function bootstrapCognito(
   cognito: CognitoIdentityProviderClient,
-  options: { stateDir: string; scopes: readonly string[]; username: string; password: string },
+  options: { stateDir: string; scopes: readonly string[]; username: string; password: string; brokerCallbackUrl: string },
 ): Promise<CognitoIds> {
   const file = join(options.stateDir, STATE_FILE);
   const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<CognitoIds>) : {};
@@ -113,7 +117,7 @@ export async function bootstrapCognito(
   const samePool = userPoolId === saved.userPoolId;
   const ids: CognitoIds = {
     userPoolId,
-    staticClientId: await ensureStaticClient(cognito, userPoolId, options.scopes, samePool ? saved.staticClientId : undefined),
+    staticClientId: await ensureStaticClient(cognito, userPoolId, options.scopes, options.brokerCallbackUrl, samePool ? saved.staticClientId : undefined),
     loginClientId: await ensureLoginClient(cognito, userPoolId, samePool ? saved.loginClientId : undefined),
   };
   await ensureUser(cognito, userPoolId, options.username, options.password);

@@ -39,9 +39,11 @@ export function localUrls(host: string, port: number): LocalUrls {
     protectedResourceMetadata: `${base}/.well-known/oauth-protected-resource/mcp`,
     authorizationServerMetadata: `${base}/.well-known/oauth-authorization-server`,
     register: `${base}/register`,
-    authorize: `${base}/oauth2/authorize`,
-    token: `${base}/oauth2/token`,
-    revoke: `${base}/oauth2/revoke`,
+    // The authorization broker's endpoints (what clients use, as the metadata says); the hosted-login
+    // stand-in's /oauth2/* sit behind them, as Cognito's do on AWS.
+    authorize: `${base}/authorize`,
+    token: `${base}/token`,
+    revoke: `${base}/revoke`,
     userInfo: `${base}/oauth2/userInfo`,
     jwks: `${base}/.well-known/jwks.json`,
   };
@@ -63,7 +65,7 @@ export function handlerEnv(
   urls: LocalUrls,
   ids: CognitoIds,
   endpoints: { dynamodb: string; cognito: string },
-  options: { clientCheckTtlSeconds: number; logLevel: string; allowedOrigins: string },
+  options: { clientCheckTtlSeconds: number; logLevel: string; allowedOrigins: string; brokerSigningKey: string; staticClientRedirectUris: readonly string[] },
 ): Record<string, string> {
   const { read, write } = resourceScopes(urls);
   return {
@@ -87,6 +89,8 @@ export function handlerEnv(
     REGISTRATION_MODE: 'open',
     REGISTRATION_RATE_LIMIT: String(LOCAL_REGISTRATION_RATE_LIMIT),
     STATIC_CLIENT_ID: ids.staticClientId,
+    STATIC_CLIENT_REDIRECT_URIS: options.staticClientRedirectUris.join(' '),
+    BROKER_SIGNING_KEY: options.brokerSigningKey,
     SCOPE_READ: read,
     SCOPE_WRITE: write,
     TOKEN_ISSUER: urls.base,

@@ -19,8 +19,10 @@ export interface Handlers {
 /** Which handler serves `path`, by the same rules as the API Gateway routes. */
 export function routeFor(path: string): keyof Handlers | undefined {
   if (path === '/mcp' || path === '/.well-known/oauth-protected-resource' || path.startsWith('/.well-known/oauth-protected-resource/')) return 'mcp';
-  if (path === '/.well-known/oauth-authorization-server' || path === '/.well-known/openid-configuration') return 'oauth';
+  if (path === '/.well-known/oauth-authorization-server') return 'oauth';
   if (path === '/register' || path.startsWith('/register/')) return 'oauth';
+  // The authorization broker (lambda/oauth/broker/).
+  if (['/authorize', '/consent', '/callback', '/token', '/revoke'].includes(path)) return 'oauth';
   if ((LOGIN_PATHS as readonly string[]).includes(path)) return 'login';
   return undefined;
 }

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createServer, request, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { bootstrapCognito, ensureUser, STATIC_CLIENT_CALLBACKS } from './bootstrap';
+import { loadOrCreateBrokerKey } from './broker-key';
 import {
   DEFAULT_ALLOWED_ORIGINS,
   DEFAULT_CLIENT_CHECK_TTL_SECONDS,
@@ -183,13 +184,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     clients.push(ddb, cognito);
     await createRegistrationsTable(ddb, TABLES.registrations);
     await createNotesTable(ddb, TABLES.notes);
-    const ids = await bootstrapCognito(cognito, { stateDir, scopes: allowedScopes(urls), username, password });
+    const ids = await bootstrapCognito(cognito, { stateDir, scopes: allowedScopes(urls), username, password, brokerCallbackUrl: `${urls.base}/callback` });
     checkAborted();
 
     const env = handlerEnv(urls, ids, { dynamodb: dynamo.endpoint, cognito: cognitoLocal.endpoint }, {
       clientCheckTtlSeconds: options.clientCheckTtlSeconds ?? DEFAULT_CLIENT_CHECK_TTL_SECONDS,
       logLevel: options.logLevel ?? 'warn',
       allowedOrigins: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS,
+      brokerSigningKey: loadOrCreateBrokerKey(stateDir),
+      staticClientRedirectUris: STATIC_CLIENT_CALLBACKS,
     });
     const { mcp, oauth } = await loadHandlers(env);
     const login = createLoginHandler({ cognito, userPoolId: ids.userPoolId, loginClientId: ids.loginClientId, issuer: urls.base, resourceUrl: urls.mcp, stateDir });

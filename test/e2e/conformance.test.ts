@@ -129,7 +129,7 @@ describe('MCP conformance suite against the local stack', () => {
     const result = await runConformance(
       ['authorization', '--url', urls.base, '--client-id', client.client_id, '--resource', urls.mcp, '-p', String(callbackPort), '-o', mkdtempSync(join(tmpdir(), 'conformance-'))],
       (output) => {
-        const authorizationUrl = /(http:\/\/\S+\/oauth2\/authorize\?\S+)/.exec(output)?.[1];
+        const authorizationUrl = /(http:\/\/\S+\/authorize\?\S+)/.exec(output)?.[1];
         if (!authorizationUrl || loggedIn || !output.includes('Callback server started')) return;
         loggedIn = (async () => {
           const login = await logIn(authorizationUrl, stack.username, stack.password);

@@ -1,6 +1,9 @@
 /**
  * End to end, on the wire: the local stand-in for Cognito's hosted login and token endpoints,
- * against clients the DCR bridge really created in cognito-local.
+ * against clients the DCR bridge really created in cognito-local. Clients reach it through the
+ * authorization broker (`stack.urls.authorize` / `token` / `revoke` are the broker's); the tests of
+ * Cognito's own behaviour call the stand-in's /oauth2/* directly with the only callback every app
+ * client has, the broker's /callback.
  *
  * | test                                               | spec                                               |
  * |----------------------------------------------------|----------------------------------------------------|
@@ -41,6 +44,14 @@ afterAll(async () => {
   await stack?.cleanup();
 });
 
+/** The stand-in's own /oauth2/authorize, as the broker calls it (redirect_uri = the broker's /callback). */
+function standinAuthorize(params: Record<string, string | undefined>): URL {
+  const url = new URL(`${stack.urls.base}/oauth2/authorize`);
+  const all = { response_type: 'code', client_id: client.client_id, redirect_uri: `${stack.urls.base}/callback`, code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 's1', ...params };
+  for (const [key, value] of Object.entries(all)) if (value !== undefined) url.searchParams.set(key, value);
+  return url;
+}
+
 function authorize(params: Record<string, string | undefined>): URL {
   const { challenge } = pkce();
   return authorizationUrl(stack.urls, { response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 's1', ...params });
@@ -54,7 +65,8 @@ describe('authorization endpoint: what is shown, what is redirected', () => {
   test.each([
     ['an unknown client_id', { client_id: 'nosuchclient' }],
     ['no client_id', { client_id: undefined }],
-    ['a redirect_uri on another port', { redirect_uri: 'http://127.0.0.1:43300/callback' }],
+    // (Another loopback port is accepted by the broker, RFC 8252 §7.3: test/e2e/broker-*.test.ts.)
+    ['a redirect_uri on another path', { redirect_uri: 'http://127.0.0.1:43299/other' }],
     ['localhost instead of the registered 127.0.0.1', { redirect_uri: 'http://localhost:43299/callback' }],
     ['no redirect_uri', { redirect_uri: undefined }],
   ])('%s: an error page, never a redirect', async (_name, params) => {
@@ -79,13 +91,13 @@ describe('authorization endpoint: what is shown, what is redirected', () => {
     expect(location.searchParams.get('state')).toBe('s1');
   });
 
-  test('one scope the client may not have fails the whole request, as on Cognito: nothing is silently dropped', async () => {
+  test('at the stand-in, one scope the client may not have fails the whole request, as on Cognito (the broker drops such scopes before)', async () => {
     // The client may have read, write, openid and email, not profile nor the Cognito admin scope.
     for (const scope of [`${read} profile`, `openid ${write} aws.cognito.signin.user.admin`, `${read} ${stack.urls.mcp}/admin`]) {
-      const res = await fetch(authorize({ scope }), { redirect: 'manual' });
+      const res = await fetch(standinAuthorize({ scope }), { redirect: 'manual' });
       expect(res.status).toBe(302);
       const location = new URL(res.headers.get('location')!);
-      expect(location.origin + location.pathname).toBe(REDIRECT);
+      expect(location.origin + location.pathname).toBe(`${stack.urls.base}/callback`);
       expect(location.searchParams.get('error')).toBe('invalid_scope');
       expect(location.searchParams.get('state')).toBe('s1');
       expect(location.searchParams.has('code')).toBe(false);
@@ -96,42 +108,47 @@ describe('authorization endpoint: what is shown, what is redirected', () => {
   });
 
   test('the login page is a form with username and password; a wrong password shows it again, no redirect', async () => {
-    const page = await fetch(authorize({}));
+    const page = await fetch(standinAuthorize({}));
     const html = await page.text();
     expect(page.status).toBe(200);
     expect(html).toMatch(/<form[^>]*method="post"/);
     expect(html).toContain('name="username"');
     expect(html).toContain('name="password"');
     for (const [user, password] of [[stack.username, 'wrong-Passw0rd!'], ['nobody@example.com', 'Passw0rd!x']]) {
-      const result = await logIn(authorize({}), user, password);
+      const result = await logIn(standinAuthorize({}), user, password);
       expect(result.callbackUrl).toBeUndefined();
       expect(result.status).toBe(401);
       expect(result.page).toContain('Incorrect username or password');
     }
   });
 
-  test('a successful login redirects with code and state, and no iss', async () => {
+  test('a successful login redirects with code and state, and no iss, as Cognito; the broker then adds exactly one iss', async () => {
+    const standin = await logIn(standinAuthorize({ state: 'xyz 1/2' }), stack.username, stack.password, { stopAt: `${stack.urls.base}/callback` });
+    expect(standin.callbackUrl?.searchParams.get('code')).toBeTruthy();
+    expect(standin.callbackUrl?.searchParams.get('state')).toBe('xyz 1/2');
+    expect(standin.callbackUrl?.searchParams.has('iss')).toBe(false);
     const result = await logIn(authorize({ state: 'xyz 1/2' }), stack.username, stack.password);
     expect(result.callbackUrl?.searchParams.get('code')).toBeTruthy();
     expect(result.callbackUrl?.searchParams.get('state')).toBe('xyz 1/2');
-    expect(result.callbackUrl?.searchParams.has('iss')).toBe(false);
+    expect(result.callbackUrl?.searchParams.getAll('iss')).toEqual([stack.urls.base]);
   });
 });
 
 describe('the login accepts exactly what the DCR bridge registered (RFC 7592 §2.2)', () => {
   test('after PUT changes the redirect URIs, the new one logs in and the old one is an error page', async () => {
     const registered = await register(stack.urls, publicClient(stack.urls, 'http://127.0.0.1:43301/callback'));
+    // (A new path, not a new port: the broker accepts any loopback port, RFC 8252 §7.3.)
     // RFC 7592 §2.2: the PUT body is the full metadata, with client_id, without the server-managed fields.
     const { client_id: id, registration_access_token: token, registration_client_uri: uri, client_id_issued_at: _issued, ...metadata } = registered;
     const put = await fetch(uri!, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ ...metadata, client_id: id, redirect_uris: ['http://127.0.0.1:43302/callback'] }),
+      body: JSON.stringify({ ...metadata, client_id: id, redirect_uris: ['http://127.0.0.1:43302/new-callback'] }),
     });
     expect(put.status).toBe(200);
     const old = await fetch(authorizationUrl(stack.urls, { response_type: 'code', client_id: id, redirect_uri: 'http://127.0.0.1:43301/callback', code_challenge: pkce().challenge, code_challenge_method: 'S256' }), { redirect: 'manual' });
     expect(old.status).toBe(400);
-    const login = await loginForCode(stack.urls, { clientId: id, redirectUri: 'http://127.0.0.1:43302/callback', username: stack.username, password: stack.password, scope: read });
+    const login = await loginForCode(stack.urls, { clientId: id, redirectUri: 'http://127.0.0.1:43302/new-callback', username: stack.username, password: stack.password, scope: read });
     expect(login.code).toBeTruthy();
   });
 });
@@ -155,7 +172,7 @@ async function postLogin(url: URL, edit: (fields: Array<[string, string]>) => Ar
 
 describe('CSRF token on the login form (as Cognito\'s _csrf field and XSRF-TOKEN cookie)', () => {
   test('the page carries a _csrf hidden field and the same value in an HttpOnly, SameSite cookie', async () => {
-    const page = await fetch(authorize({}));
+    const page = await fetch(standinAuthorize({}));
     const fields = hiddenFields(await page.text());
     const token = fields.find(([name]) => name === '_csrf')?.[1];
     expect(token).toMatch(/^[\w-]{43}$/);
@@ -164,7 +181,7 @@ describe('CSRF token on the login form (as Cognito\'s _csrf field and XSRF-TOKEN
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     // A new page, a new token.
-    const again = hiddenFields(await (await fetch(authorize({}))).text()).find(([name]) => name === '_csrf')?.[1];
+    const again = hiddenFields(await (await fetch(standinAuthorize({}))).text()).find(([name]) => name === '_csrf')?.[1];
     expect(again).not.toBe(token);
   });
 
@@ -176,7 +193,7 @@ describe('CSRF token on the login form (as Cognito\'s _csrf field and XSRF-TOKEN
     ['no XSRF-TOKEN cookie', (f: Array<[string, string]>) => f, () => ''],
     ['the cookie of another page', (f: Array<[string, string]>) => f, () => `XSRF-TOKEN=${'B'.repeat(43)}`],
   ])('%s: 403, the form again, no code, no session', async (_name, edit, cookie) => {
-    const posted = await postLogin(authorize({}), edit, cookie);
+    const posted = await postLogin(standinAuthorize({}), edit, cookie);
     expect(posted.status).toBe(403);
     expect(posted.headers.get('location')).toBeNull();
     const cookies = posted.headers.getSetCookie();
@@ -187,7 +204,7 @@ describe('CSRF token on the login form (as Cognito\'s _csrf field and XSRF-TOKEN
   });
 
   test('the right token and cookie log in', async () => {
-    const posted = await postLogin(authorize({}), (fields) => fields);
+    const posted = await postLogin(standinAuthorize({}), (fields) => fields);
     expect(posted.status).toBe(302);
     expect(new URL(posted.headers.get('location')!).searchParams.get('code')).toBeTruthy();
   });
@@ -195,6 +212,7 @@ describe('CSRF token on the login form (as Cognito\'s _csrf field and XSRF-TOKEN
 
 describe('login session (as Cognito\'s managed login cookie)', () => {
   test('after a login the same browser is not asked again, unless prompt=login', async () => {
+    const authorize = standinAuthorize;
     const posted = await postLogin(authorize({}), (fields) => fields);
     expect(posted.status).toBe(302);
     const cookie = posted.headers.get('set-cookie')!;
@@ -355,14 +373,16 @@ describe('client credentials (RFC 6749 §4.4)', () => {
   test('a confidential client registered for client_credentials gets a token the MCP server accepts; others may not use the grant', async () => {
     const m2m = await register(stack.urls, { client_name: 'e2e machine client', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic', scope: read });
     const basic = `Basic ${Buffer.from(`${m2m.client_id}:${m2m.client_secret}`).toString('base64')}`;
-    const res = await tokenRequest(stack.urls, { grant_type: 'client_credentials', resource: stack.urls.mcp }, { authorization: basic });
+    // The stand-in's own token endpoint, as Cognito's (the broker serves this grant only with MACHINE_CLIENTS=true).
+    const standin = { ...stack.urls, token: `${stack.urls.base}/oauth2/token` };
+    const res = await tokenRequest(standin, { grant_type: 'client_credentials', resource: stack.urls.mcp }, { authorization: basic });
     expect(res.status).toBe(200);
     expect(res.body.refresh_token).toBeUndefined();
     expect(decodeJwt(res.body.access_token as string).payload).toMatchObject({ sub: m2m.client_id, client_id: m2m.client_id, token_use: 'access', scope: read, aud: stack.urls.mcp });
     expect((await mcpToolsList(stack.urls, res.body.access_token as string)).status).toBe(200);
-    const tooMuch = await tokenRequest(stack.urls, { grant_type: 'client_credentials', scope: write }, { authorization: basic });
+    const tooMuch = await tokenRequest(standin, { grant_type: 'client_credentials', scope: write }, { authorization: basic });
     expect(tooMuch.body.error).toBe('invalid_scope');
-    const publicOne = await tokenRequest(stack.urls, { grant_type: 'client_credentials', client_id: client.client_id });
+    const publicOne = await tokenRequest(standin, { grant_type: 'client_credentials', client_id: client.client_id });
     expect(publicOne.body.error).toBe('unauthorized_client');
   });
 });

@@ -41,7 +41,7 @@ describe.each(clients)('%s', (_name, kind, revision) => {
     const client = await connect(stack.urls.mcp, provider, kind, recordingFetch(requests));
     try {
       // The order of a first connection, as the spec lays it out.
-      const order = ['POST /mcp 401', 'GET /.well-known/oauth-protected-resource', 'GET /.well-known/oauth-authorization-server 200', 'POST /register 201', 'POST /oauth2/token 200', 'POST /mcp 200'];
+      const order = ['POST /mcp 401', 'GET /.well-known/oauth-protected-resource', 'GET /.well-known/oauth-authorization-server 200', 'POST /register 201', 'POST /token 200', 'POST /mcp 200'];
       let at = 0;
       for (const line of requests) if (at < order.length && line.startsWith(order[at])) at++;
       expect({ requests, matched: order.slice(0, at) }).toEqual({ requests, matched: order });
@@ -53,9 +53,9 @@ describe.each(clients)('%s', (_name, kind, revision) => {
       expect(authorization.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
       expect(authorization.searchParams.get('resource')).toBe(stack.urls.mcp);
       expect(authorization.searchParams.get('state')).toBeTruthy();
-      // The callback carries code and state, and no iss (not advertised: RFC 9207 §3).
+      // The callback (from the broker) carries code, state and exactly one iss (RFC 9207 §2).
       expect(provider.lastCallback?.searchParams.get('state')).toBe(authorization.searchParams.get('state'));
-      expect(provider.lastCallback?.searchParams.has('iss')).toBe(false);
+      expect(provider.lastCallback?.searchParams.getAll('iss')).toEqual([stack.urls.base]);
 
       expect(client.protocolVersion()).toBe(revision);
       const tools = await client.listTools();

@@ -1,7 +1,8 @@
 /**
  * Connecting the official MCP clients through the whole OAuth flow: the first connect hits 401,
  * the SDK discovers, registers and sends the user to log in (FormLoginProvider fills the form),
- * then the test hands the code to `transport.finishAuth` and connects again, as an app would.
+ * then the test hands the callback to `transport.finishAuth` and connects again, as an app would
+ * (v2: the whole callback, so the SDK checks RFC 9207 `iss`; v1 1.32 takes the code only).
  */
 import { auth as v2Auth, Client, StreamableHTTPClientTransport, UnauthorizedError, type VersionNegotiationMode } from '@modelcontextprotocol/client';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -59,8 +60,8 @@ function offeringFetch(offer: string | undefined, inner: typeof fetch): typeof f
  * Connects; when the first attempt ends in 401 (the SDK sent the user to log in), finishes that
  * login with the code and connects again with a fresh transport and client, as an app would.
  */
-async function connectLoggingIn<T extends { finishAuth(code: string): Promise<void> }, C extends { connect(transport: T): Promise<void> }>(
-  provider: FormLoginProvider,
+async function connectLoggingIn<T, C extends { connect(transport: T): Promise<void> }>(
+  finish: (t: T) => Promise<void>,
   newTransport: () => T,
   newClient: () => C,
 ): Promise<{ t: T; c: C }> {
@@ -71,7 +72,7 @@ async function connectLoggingIn<T extends { finishAuth(code: string): Promise<vo
     return { t, c };
   } catch (err) {
     if (!isUnauthorized(err)) throw err;
-    await t.finishAuth(provider.lastCode!);
+    await finish(t);
   }
   const again = { t: newTransport(), c: newClient() };
   await again.c.connect(again.t);
@@ -80,8 +81,9 @@ async function connectLoggingIn<T extends { finishAuth(code: string): Promise<vo
 
 export async function connect(url: string, provider: FormLoginProvider, kind: ClientKind, fetchFn: typeof fetch = fetch): Promise<Connected> {
   if (kind.sdk === 'v2') {
+    const finish = (transport: StreamableHTTPClientTransport) => transport.finishAuth(provider.lastCallback!.searchParams);
     const { t, c } = await connectLoggingIn(
-      provider,
+      finish,
       () => new StreamableHTTPClientTransport(new URL(url), { authProvider: provider, fetch: fetchFn }),
       () => new Client({ name: 'e2e-v2', version: '1.0.0' }, { versionNegotiation: { mode: kind.mode } }),
     );
@@ -89,18 +91,18 @@ export async function connect(url: string, provider: FormLoginProvider, kind: Cl
       listTools: () => c.listTools(),
       callTool: (name, args = {}) => c.callTool({ name, arguments: args }) as never,
       protocolVersion: () => c.getNegotiatedProtocolVersion(),
-      finishAuth: () => t.finishAuth(provider.lastCode!),
+      finishAuth: () => finish(t),
       async reauthorize(scope) {
         provider.invalidateCredentials('tokens');
         expect(await v2Auth(provider, { serverUrl: url, scope, fetchFn })).toBe('REDIRECT');
-        await t.finishAuth(provider.lastCode!);
+        await finish(t);
       },
       close: () => c.close(),
     };
   }
   const v1Fetch = offeringFetch(kind.offer, fetchFn);
   const { t, c } = await connectLoggingIn(
-    provider,
+    (transport: V1Transport) => transport.finishAuth(provider.lastCode!),
     () => new V1Transport(new URL(url), { authProvider: provider as never, fetch: v1Fetch }),
     () => new V1Client({ name: 'e2e-v1', version: '1.0.0' }),
   );

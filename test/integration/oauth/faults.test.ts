@@ -266,7 +266,7 @@ describe('what the bridge sends to Cognito (cognito-local drops RefreshTokenRota
         EnableTokenRevocation: true,
         PreventUserExistenceErrors: 'ENABLED',
         RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 }, // the default: matches the CDK context's 0
-        CallbackURLs: ['http://localhost:53682/callback'],
+        CallbackURLs: ['https://as.example.test/callback'], // the broker's, not the client's
       });
       expect(input.ExplicitAuthFlows).not.toContain('ALLOW_REFRESH_TOKEN_AUTH');
     }

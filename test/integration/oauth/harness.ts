@@ -27,6 +27,11 @@ import { createRegistrationsTable } from '../../../scripts/local/tables';
 export const RESOURCE_URL = 'https://mcp.example.test/mcp';
 export const READ = `${RESOURCE_URL}/read`;
 export const WRITE = `${RESOURCE_URL}/write`;
+/** The static client the broker knows from config (no Cognito app client behind it in these tests). */
+export const STATIC_CLIENT_ID = 'staticclient';
+export const STATIC_REDIRECT_URI = 'http://127.0.0.1:8765/callback';
+/** The broker's HMAC key in tests (hex, 32 bytes). */
+export const TEST_SIGNING_KEY = '11'.repeat(32);
 
 export interface Services {
   dynamo: RunningService;
@@ -83,6 +88,9 @@ export async function newEnvironment(services: Services, extraEnv: Record<string
     COGNITO_DOMAIN_URL: 'https://login.example.test',
     JWKS_URI: 'https://cognito-idp.us-east-1.amazonaws.com/pool/.well-known/jwks.json',
     ALLOWED_SCOPES: `${READ} ${WRITE} openid email profile`,
+    STATIC_CLIENT_ID: STATIC_CLIENT_ID,
+    STATIC_CLIENT_REDIRECT_URIS: STATIC_REDIRECT_URI,
+    BROKER_SIGNING_KEY: TEST_SIGNING_KEY,
     DYNAMODB_ENDPOINT: services.dynamo.endpoint,
     COGNITO_ENDPOINT: services.cognito.endpoint,
     ...extraEnv,

@@ -61,7 +61,7 @@ describe('POST /register (RFC 7591 §3)', () => {
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: [READ, WRITE],
-      CallbackURLs: ['http://localhost:53682/callback'],
+      CallbackURLs: ['https://as.example.test/callback'], // the broker's /callback only
       SupportedIdentityProviders: ['COGNITO'],
       ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH'],
       ReadAttributes: ['email', 'email_verified'],
@@ -282,8 +282,10 @@ describe('RFC 7592 management', () => {
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toMatchObject({ client_id: id, client_name: 'Renamed', scope: `${READ} ${WRITE}`, redirect_uris: update.redirect_uris });
     const client = await describeClient(services, environment.poolId, id);
-    expect(client).toMatchObject({ ClientName: 'dcr Renamed', CallbackURLs: update.redirect_uris, AllowedOAuthScopes: [READ, WRITE], AllowedOAuthFlows: ['code'] });
+    // The new redirect URIs live in the record (the broker enforces them); Cognito keeps only the broker's callback.
+    expect(client).toMatchObject({ ClientName: 'dcr Renamed', CallbackURLs: ['https://as.example.test/callback'], AllowedOAuthScopes: [READ, WRITE], AllowedOAuthFlows: ['code'] });
     const item = (await registrationItems(services, environment.table)).find((i) => i.clientId === id)!;
+    expect(item.metadata).toMatchObject({ redirect_uris: update.redirect_uris });
     expect(item.metadata).toMatchObject({ client_name: 'Renamed', scope: `${READ} ${WRITE}` });
     expect((item.updatedAt as string) >= (item.createdAt as string)).toBe(true);
     // RFC 7592 §3: the update answers with a new registration token, which replaces the old one.

@@ -34,8 +34,8 @@ afterAll(async () => {
   await stopServices(services);
 });
 
-describe.each(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'])('GET %s', (path) => {
-  test('200 JSON, cacheable, CORS-open, with PKCE S256 and the bridge as registration endpoint', async () => {
+describe.each(['/.well-known/oauth-authorization-server'])('GET %s', (path) => {
+  test('200 JSON, cacheable, CORS-open, with PKCE S256 and the broker\'s endpoints', async () => {
     const res = await fetch(`${base}${path}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
@@ -45,17 +45,20 @@ describe.each(['/.well-known/oauth-authorization-server', '/.well-known/openid-c
     expect(doc).toMatchObject({
       issuer: 'https://as.example.test',
       registration_endpoint: 'https://as.example.test/register',
-      authorization_endpoint: 'https://login.example.test/oauth2/authorize',
+      authorization_endpoint: 'https://as.example.test/authorize',
+      token_endpoint: 'https://as.example.test/token',
       code_challenge_methods_supported: ['S256'],
       service_documentation: 'https://docs.example.test/mcp',
     });
     expect(doc.scopes_supported).toContain(READ);
-    if (path.endsWith('openid-configuration')) expect(doc).toHaveProperty('subject_types_supported', ['public']);
   });
 });
 
 test.each([
   ['GET', '/.well-known/unknown'],
+  // Issue 12.16: no OIDC discovery document that names this issuer for the pool's ID tokens. The
+  // TypeScript and Python SDKs try oauth-authorization-server first and fall back on any 4xx.
+  ['GET', '/.well-known/openid-configuration'],
   ['GET', '/.well-known/oauth-protected-resource'],
   ['GET', '/'],
   ['POST', '/register/abc/extra'],

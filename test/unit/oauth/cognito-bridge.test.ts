@@ -2,7 +2,7 @@
 import { appClientSettings } from '../../../lambda/oauth/cognito-bridge';
 import type { ClientMetadata } from '../../../lambda/oauth/client-metadata';
 
-const settings = { userPoolId: 'pool', accessTokenValidityMinutes: 15, idTokenValidityMinutes: 30, refreshTokenValidityDays: 7, rotationGraceSeconds: 5 };
+const settings = { userPoolId: 'pool', accessTokenValidityMinutes: 15, idTokenValidityMinutes: 30, refreshTokenValidityDays: 7, rotationGraceSeconds: 5, brokerCallbackUrl: 'https://as.example.test/callback' };
 const publicCode: ClientMetadata = {
   redirect_uris: ['http://localhost:1/cb'],
   token_endpoint_auth_method: 'none',
@@ -12,14 +12,14 @@ const publicCode: ClientMetadata = {
   client_name: 'X (y)',
 };
 
-test('a public code client: code flow, rotation on, no password, SRP or refresh flow, only the email attributes', () => {
+test('a public code client: code flow, rotation on, no password, SRP or refresh flow, only the email attributes; the broker\'s /callback is its only callback, never the client\'s own redirect URIs', () => {
   expect(appClientSettings(publicCode, settings)).toEqual({
     UserPoolId: 'pool',
     ClientName: 'dcr X y',
     AllowedOAuthFlowsUserPoolClient: true,
     AllowedOAuthFlows: ['code'],
     AllowedOAuthScopes: ['a', 'b'],
-    CallbackURLs: ['http://localhost:1/cb'],
+    CallbackURLs: ['https://as.example.test/callback'],
     SupportedIdentityProviders: ['COGNITO'],
     ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH'],
     ReadAttributes: ['email', 'email_verified'],

@@ -10,6 +10,9 @@ const env = {
   COGNITO_DOMAIN_URL: 'https://login.example.test',
   JWKS_URI: 'https://cognito-idp.example.test/jwks.json',
   ALLOWED_SCOPES: `${R}/read ${R}/write openid`,
+  STATIC_CLIENT_ID: 'static',
+  STATIC_CLIENT_REDIRECT_URIS: 'http://127.0.0.1:8765/callback http://localhost:8765/callback',
+  BROKER_SIGNING_KEY: 'ab'.repeat(32),
 };
 
 test('defaults from docs/contracts.md', () => {
@@ -53,8 +56,32 @@ test.each([
   ['a trusted CIMD origin that is not a URL', { LOCAL_CIMD_TRUSTED_ORIGINS: '127.0.0.1:8123' }, /LOCAL_CIMD_TRUSTED_ORIGINS/],
   ['an access token validity under 5 minutes', { ACCESS_TOKEN_VALIDITY_MINUTES: '1' }, /ACCESS_TOKEN/],
   ['a relative ISSUER_URL', { ISSUER_URL: '/as' }, /ISSUER_URL/],
+  ['a missing STATIC_CLIENT_ID', { STATIC_CLIENT_ID: '' }, /STATIC_CLIENT_ID/],
+  ['no STATIC_CLIENT_REDIRECT_URIS', { STATIC_CLIENT_REDIRECT_URIS: ' ' }, /STATIC_CLIENT_REDIRECT_URIS/],
+  ['no signing key at all', { BROKER_SIGNING_KEY: '' }, /BROKER_SIGNING_KEY_SECRET_ARN/],
+  ['a signing key under 32 bytes', { BROKER_SIGNING_KEY: 'ab'.repeat(31) }, /BROKER_SIGNING_KEY/],
+  ['a signing key that is not hex', { BROKER_SIGNING_KEY: 'zz'.repeat(32) }, /BROKER_SIGNING_KEY/],
+  ['MACHINE_CLIENTS=maybe', { MACHINE_CLIENTS: 'maybe' }, /MACHINE_CLIENTS/],
+  ['a negative CONSENT_REMEMBER_SECONDS', { CONSENT_REMEMBER_SECONDS: '-1' }, /CONSENT_REMEMBER_SECONDS/],
 ])('fails loudly on %s', (_name, override, message) => {
   expect(() => loadConfig({ ...env, ...override })).toThrow(message);
+});
+
+test('broker settings: static client redirect URIs split on spaces only, the callback derived from the issuer, safe defaults', () => {
+  const config = loadConfig({ ...env, STATIC_CLIENT_REDIRECT_URIS: ' https://app.example/cb?a=1,2  http://127.0.0.1:8765/callback ' });
+  expect(config).toMatchObject({
+    staticClientId: 'static',
+    staticClientRedirectUris: ['https://app.example/cb?a=1,2', 'http://127.0.0.1:8765/callback'],
+    brokerCallbackUrl: 'https://as.example.test/callback',
+    brokerSigningKey: { hex: 'ab'.repeat(32) },
+    consentRememberSeconds: 0,
+    machineClients: false,
+  });
+  const { BROKER_SIGNING_KEY: _key, ...withoutKey } = env;
+  expect(loadConfig({ ...withoutKey, BROKER_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:k' }).brokerSigningKey).toEqual({
+    secretArn: 'arn:aws:secretsmanager:eu-west-1:1:secret:k',
+  });
+  expect(loadConfig({ ...env, MACHINE_CLIENTS: 'true', CONSENT_REMEMBER_SECONDS: '600' })).toMatchObject({ machineClients: true, consentRememberSeconds: 600 });
 });
 
 test('token mode with a hash', () => {

@@ -1,19 +1,19 @@
-/** RFC 8414 metadata and its OIDC variant, built in one place from config. */
-import { authorizationServerMetadata, openIdConfiguration } from '../../../lambda/oauth/metadata';
+/** RFC 8414 metadata, built in one place from config: every endpoint is the facade's own. */
+import { authorizationServerMetadata } from '../../../lambda/oauth/metadata';
+import * as metadata from '../../../lambda/oauth/metadata';
 
 const config = {
   issuerUrl: 'https://as.example.test',
-  cognitoDomainUrl: 'https://login.auth.eu-west-1.amazoncognito.com',
   jwksUri: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json',
   allowedScopes: ['https://mcp.example.test/mcp/read', 'openid'],
 };
 
-test('RFC 8414 fields point at Cognito for authorize/token/revoke and at the bridge for registration', () => {
+test('RFC 8414 fields: the broker serves authorize, token and revoke; RFC 9207 iss and CIMD are advertised; the issuer is unchanged', () => {
   expect(authorizationServerMetadata(config)).toEqual({
     issuer: 'https://as.example.test',
-    authorization_endpoint: 'https://login.auth.eu-west-1.amazoncognito.com/oauth2/authorize',
-    token_endpoint: 'https://login.auth.eu-west-1.amazoncognito.com/oauth2/token',
-    revocation_endpoint: 'https://login.auth.eu-west-1.amazoncognito.com/oauth2/revoke',
+    authorization_endpoint: 'https://as.example.test/authorize',
+    token_endpoint: 'https://as.example.test/token',
+    revocation_endpoint: 'https://as.example.test/revoke',
     registration_endpoint: 'https://as.example.test/register',
     jwks_uri: config.jwksUri,
     scopes_supported: config.allowedScopes,
@@ -22,6 +22,8 @@ test('RFC 8414 fields point at Cognito for authorize/token/revoke and at the bri
     token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
     revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true,
+    client_id_metadata_document_supported: true,
   });
 });
 
@@ -31,17 +33,7 @@ test('service_documentation appears only when configured', () => {
   });
 });
 
-test('no userinfo or RFC 9207 claim in the OAuth document', () => {
-  const doc = authorizationServerMetadata(config);
-  expect(doc).not.toHaveProperty('userinfo_endpoint');
-  expect(doc).not.toHaveProperty('authorization_response_iss_parameter_supported');
-});
-
-test('openid-configuration adds what OIDC Discovery requires', () => {
-  expect(openIdConfiguration(config)).toEqual({
-    ...authorizationServerMetadata(config),
-    userinfo_endpoint: 'https://login.auth.eu-west-1.amazoncognito.com/oauth2/userInfo',
-    subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['RS256'],
-  });
+test('no userinfo endpoint and no OIDC discovery document: Cognito ID tokens carry the pool issuer, not this one (issue 12.16)', () => {
+  expect(authorizationServerMetadata(config)).not.toHaveProperty('userinfo_endpoint');
+  expect(Object.keys(metadata)).not.toContain('openIdConfiguration');
 });
