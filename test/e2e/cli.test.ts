@@ -121,7 +121,7 @@ test('with a browser flow: prints the URL when it cannot open one, and takes the
   let browser: Promise<void> | undefined;
   // No xdg-open/open on this PATH: the CLI must print the URL; the test plays the browser.
   const res = await cli([stack.urls.mcp, 'whoami'], { PATH: join(ROOT, 'node_modules/.bin'), BROWSER: '' }, (stderr) => {
-    const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?\S+)$/m.exec(stderr)?.[1];
+    const url = /^(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)$/m.exec(stderr)?.[1];
     if (!url || browser) return;
     browser = (async () => {
       const login = await logIn(url, stack.username, stack.password);
@@ -187,7 +187,7 @@ test('browser mode opens the authorization URL with $BROWSER, as one argument', 
       while (!existsSync(join(dir, 'argv'))) await sleep(50);
       const argv = readFileSync(join(dir, 'argv'), 'utf8').split('\0').slice(0, -1);
       expect(argv).toHaveLength(1);
-      expect(argv[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?/);
+      expect(argv[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/authorize\?/);
       const login = await logIn(argv[0]!, stack.username, stack.password);
       await fetch(login.callbackUrl!);
     })();

@@ -22,6 +22,8 @@
  * | revocation                                         | RFC 7009 §2                                         |
  * | client_credentials for confidential M2M clients    | RFC 6749 §4.4; MCP client-credentials extension     |
  */
+import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { LOCAL_AWS } from '../../scripts/local/services';
 import { cookiesOf, hiddenFields, logIn, parseLoginForm } from './support/login-form';
 import { authorizationUrl, decodeJwt, loginForCode, mcpToolsList, pkce, publicClient, register, tokenRequest, type Registration } from './support/oauth';
 import { startTestStack } from './support/stack';
@@ -370,20 +372,39 @@ describe('confidential clients (RFC 6749 §2.3.1)', () => {
 });
 
 describe('client credentials (RFC 6749 §4.4)', () => {
-  test('a confidential client registered for client_credentials gets a token the MCP server accepts; others may not use the grant', async () => {
-    const m2m = await register(stack.urls, { client_name: 'e2e machine client', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic', scope: read });
-    const basic = `Basic ${Buffer.from(`${m2m.client_id}:${m2m.client_secret}`).toString('base64')}`;
-    // The stand-in's own token endpoint, as Cognito's (the broker serves this grant only with MACHINE_CLIENTS=true).
-    const standin = { ...stack.urls, token: `${stack.urls.base}/oauth2/token` };
-    const res = await tokenRequest(standin, { grant_type: 'client_credentials', resource: stack.urls.mcp }, { authorization: basic });
-    expect(res.status).toBe(200);
-    expect(res.body.refresh_token).toBeUndefined();
-    expect(decodeJwt(res.body.access_token as string).payload).toMatchObject({ sub: m2m.client_id, client_id: m2m.client_id, token_use: 'access', scope: read, aud: stack.urls.mcp });
-    expect((await mcpToolsList(stack.urls, res.body.access_token as string)).status).toBe(200);
-    const tooMuch = await tokenRequest(standin, { grant_type: 'client_credentials', scope: write }, { authorization: basic });
-    expect(tooMuch.body.error).toBe('invalid_scope');
-    const publicOne = await tokenRequest(standin, { grant_type: 'client_credentials', client_id: client.client_id });
-    expect(publicOne.body.error).toBe('unauthorized_client');
+  test('a confidential client allowed client_credentials gets a Cognito-shaped token; the MCP server refuses it (no user, machine clients off); others may not use the grant', async () => {
+    // Open registration refuses machine clients (MACHINE_CLIENTS is off), so the app client is made
+    // the way an administrator would, straight in the pool: this tests the stand-in, as Cognito.
+    const idp = new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint: stack.endpoints.cognito });
+    try {
+      const created = await idp.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: stack.userPoolId,
+          ClientName: 'e2e machine client',
+          GenerateSecret: true,
+          AllowedOAuthFlowsUserPoolClient: true,
+          AllowedOAuthFlows: ['client_credentials'],
+          AllowedOAuthScopes: [read],
+        }),
+      );
+      const m2m = created.UserPoolClient!;
+      const basic = `Basic ${Buffer.from(`${m2m.ClientId}:${m2m.ClientSecret}`).toString('base64')}`;
+      // The stand-in's own token endpoint, as Cognito's (the broker serves this grant only with MACHINE_CLIENTS=true).
+      const standin = { ...stack.urls, token: `${stack.urls.base}/oauth2/token` };
+      const res = await tokenRequest(standin, { grant_type: 'client_credentials', resource: stack.urls.mcp }, { authorization: basic });
+      expect(res.status).toBe(200);
+      expect(res.body.refresh_token).toBeUndefined();
+      expect(decodeJwt(res.body.access_token as string).payload).toMatchObject({ sub: m2m.ClientId, client_id: m2m.ClientId, token_use: 'access', scope: read, aud: stack.urls.mcp });
+      const refused = await mcpToolsList(stack.urls, res.body.access_token as string);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toContain('names no user');
+      const tooMuch = await tokenRequest(standin, { grant_type: 'client_credentials', scope: write }, { authorization: basic });
+      expect(tooMuch.body.error).toBe('invalid_scope');
+      const publicOne = await tokenRequest(standin, { grant_type: 'client_credentials', client_id: client.client_id });
+      expect(publicOne.body.error).toBe('unauthorized_client');
+    } finally {
+      idp.destroy();
+    }
   });
 });
 
