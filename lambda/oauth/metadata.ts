@@ -10,7 +10,16 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_basic', 'clie
 /** Grant types a registered client may get (RFC 7591 `grant_types`). */
 export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 
-type MetadataConfig = Pick<OAuthConfig, 'issuerUrl' | 'jwksUri' | 'allowedScopes' | 'serviceDocumentation'>;
+type MetadataConfig = Pick<OAuthConfig, 'issuerUrl' | 'jwksUri' | 'allowedScopes' | 'serviceDocumentation' | 'registrationMode' | 'machineClients'>;
+
+/**
+ * Client ID Metadata Documents follow the registration mode: a document lets any client in, as
+ * open registration does, so `token` and `closed` deployments (pre-registered clients only) refuse
+ * them and do not advertise them.
+ */
+export function cimdAccepted(config: Pick<OAuthConfig, 'registrationMode'>): boolean {
+  return config.registrationMode === 'open';
+}
 
 function endpoints(config: MetadataConfig) {
   return {
@@ -40,7 +49,8 @@ export function authorizationServerMetadata(config: MetadataConfig): Record<stri
     scopes_supported: [...config.allowedScopes],
     // OAuth 2.1: the code flow only.
     response_types_supported: ['code'],
-    grant_types_supported: [...SUPPORTED_GRANT_TYPES],
+    // client_credentials only where machine clients are enabled (the broker's /token refuses it otherwise).
+    grant_types_supported: SUPPORTED_GRANT_TYPES.filter((grant) => grant !== 'client_credentials' || config.machineClients),
     token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
     revocation_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
     // The broker requires PKCE with S256 from every client (MCP clients refuse metadata without this).
@@ -48,7 +58,7 @@ export function authorizationServerMetadata(config: MetadataConfig): Record<stri
     // RFC 9207 §3: every authorization response from the broker carries `iss`.
     authorization_response_iss_parameter_supported: true,
     // MCP 2026-07-28: a client_id may be the https URL of a Client ID Metadata Document.
-    client_id_metadata_document_supported: true,
+    ...(cimdAccepted(config) ? { client_id_metadata_document_supported: true } : {}),
     ...(config.serviceDocumentation ? { service_documentation: config.serviceDocumentation } : {}),
   };
 }

@@ -8,6 +8,7 @@
 import { OAuthError } from '../../shared/errors';
 import { errorFields, log } from '../../shared/logger';
 import type { OAuthDeps } from '../deps';
+import { cimdAccepted } from '../metadata';
 import { cacheSeconds } from './cache';
 import { CimdDocumentError, validateCimdDocument, type CimdDocument } from './document';
 import { CimdFetchError, fetchCimdDocument, type CimdFetchPolicy } from './fetch';
@@ -116,6 +117,9 @@ async function fetchDocument(deps: OAuthDeps, url: URL, policy: CimdFetchPolicy)
  * DynamoDB or Cognito are busy or the pool budget is spent.
  */
 export async function resolveCimdClient(deps: OAuthDeps, url: string, policy: CimdFetchPolicy = fetchPolicy(deps)): Promise<CimdClient> {
+  if (!cimdAccepted(deps.config)) {
+    throw new CimdClientError(`This server accepts only registered clients (registration mode ${deps.config.registrationMode}), not client metadata documents.`);
+  }
   const parsed = checkUrl(url, policy.trustedOrigins);
   const mapping = await getMapping(storeOf(deps), parsed.href);
   if (mapping && mapping.cacheUntil > deps.now().getTime() / 1000) return toClient(mapping);

@@ -182,6 +182,16 @@ describe('provisioning', () => {
   });
 });
 
+test.each(['token', 'closed'])('registration mode %s: a CIMD client is refused before anything is fetched or created', async (mode) => {
+  const extra: Record<string, string> = mode === 'token' ? { REGISTRATION_MODE: 'token', INITIAL_ACCESS_TOKEN_SHA256: 'a'.repeat(64) } : { REGISTRATION_MODE: 'closed' };
+  const { environment, deps } = await setup(extra);
+  const url = `${origin}/closed-${mode}.json`;
+  await expect(resolveCimdClient(deps, url)).rejects.toMatchObject({ errorCode: 'invalid_client', description: expect.stringMatching(/accepts only registered clients/) });
+  expect(fetches.get(`/closed-${mode}.json`)).toBeUndefined();
+  expect(await listClients(services, environment.poolId)).toHaveLength(0);
+  expect(await registrationItems(services, environment.table)).toHaveLength(0);
+});
+
 describe('refusals: invalid_client with the reason, nothing created', () => {
   let environment: Environment;
   let deps: OAuthDeps;
