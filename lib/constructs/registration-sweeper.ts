@@ -61,8 +61,9 @@ export class RegistrationSweeper extends Construct {
 
     const role = this.handler.role;
     // Find registrations (Scan with a filter on client#), read each again right before deleting it
-    // (GetItem), and delete its record; no other reads or writes of items.
-    props.registrationsTable.grant(role, 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:DeleteItem');
+    // (GetItem), delete its record (and a CIMD client's cimd# mapping), and decrement the pool
+    // budget (UpdateItem of budget#pool, PLAN "pool budget"); no other reads or writes of items.
+    props.registrationsTable.grant(role, 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem');
     // Delete the bridge's app clients of this pool only (the first step of the RFC 7592 delete).
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cognito-idp:DeleteUserPoolClient'], resources: [props.userPool.userPoolArn] }));
 

@@ -64,6 +64,8 @@ const LITE_METHODS: Record<string, string> = {
 const PENDING_CALLS: Record<string, readonly string[]> = {
   // The authorization broker reads its signing key (PLAN: BROKER_SIGNING_KEY_SECRET_ARN).
   facade: ['secretsmanager:GetSecretValue'],
+  // The sweeper decrements the pool budget on each deletion (PLAN: budget#pool, owner registration).
+  sweeper: ['dynamodb:UpdateItem'],
 };
 
 /** The Lambda runtime writes the function's logs with these, not the handler code. */
