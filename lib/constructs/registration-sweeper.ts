@@ -61,8 +61,10 @@ export class RegistrationSweeper extends Construct {
 
     const role = this.handler.role;
     // Find registrations (Scan with a filter on client#), read each again right before deleting it
-    // (GetItem), and delete its record; no other reads or writes of items.
-    props.registrationsTable.grant(role, 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:DeleteItem');
+    // and look up an app client's record (GetItem), mark it deleting, give its pool-budget slot
+    // back and record the first run in sweeper#state (UpdateItem), delete the record and a CIMD
+    // client's cimd# mapping (DeleteItem); no other reads or writes of items.
+    props.registrationsTable.grant(role, 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     // Delete the bridge's app clients of this pool only (the first step of the RFC 7592 delete).
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cognito-idp:DeleteUserPoolClient'], resources: [props.userPool.userPoolArn] }));
 
