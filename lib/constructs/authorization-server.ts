@@ -41,8 +41,7 @@ const CLIENT_MANAGEMENT =
  * Every path also has OPTIONS: the handler answers CORS preflights for browser-based clients.
  */
 export const AUTHORIZATION_SERVER_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMethod; path: string; whyPublic: string }> = [
-  { method: GET, path: '/.well-known/oauth-authorization-server', whyPublic: PUBLIC_METADATA }, // RFC 8414
-  { method: GET, path: '/.well-known/openid-configuration', whyPublic: PUBLIC_METADATA }, // for clients that try OIDC first
+  { method: GET, path: '/.well-known/oauth-authorization-server', whyPublic: PUBLIC_METADATA }, // RFC 8414 (no OIDC discovery document: docs/authorization.md)
   { method: POST, path: '/register', whyPublic: OPEN_REGISTRATION }, // RFC 7591
   { method: GET, path: '/register/{client_id}', whyPublic: CLIENT_MANAGEMENT }, // RFC 7592 read
   { method: PUT, path: '/register/{client_id}', whyPublic: CLIENT_MANAGEMENT }, // RFC 7592 update
@@ -53,7 +52,6 @@ export const AUTHORIZATION_SERVER_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMe
   { method: POST, path: '/token', whyPublic: TOKEN_ENDPOINT }, // broker: RFC 6749 §3.2
   { method: POST, path: '/revoke', whyPublic: REVOCATION_ENDPOINT }, // broker: RFC 7009
   { method: OPTIONS, path: '/.well-known/oauth-authorization-server', whyPublic: PREFLIGHT },
-  { method: OPTIONS, path: '/.well-known/openid-configuration', whyPublic: PREFLIGHT },
   { method: OPTIONS, path: '/register', whyPublic: PREFLIGHT },
   { method: OPTIONS, path: '/register/{client_id}', whyPublic: PREFLIGHT },
   { method: OPTIONS, path: '/token', whyPublic: PREFLIGHT },

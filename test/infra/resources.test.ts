@@ -121,8 +121,6 @@ describe('HTTP APIs', () => {
       [
         'GET /.well-known/oauth-authorization-server',
         'OPTIONS /.well-known/oauth-authorization-server',
-        'GET /.well-known/openid-configuration',
-        'OPTIONS /.well-known/openid-configuration',
         'POST /register',
         'OPTIONS /register',
         'GET /register/{client_id}',
@@ -139,7 +137,7 @@ describe('HTTP APIs', () => {
         'OPTIONS /revoke',
       ].sort(),
     );
-    expect(AUTHORIZATION_SERVER_ROUTES).toHaveLength(17);
+    expect(AUTHORIZATION_SERVER_ROUTES).toHaveLength(15);
     // Each route's cdk-nag APIG4 acknowledgement carries its own reason.
     for (const route of AUTHORIZATION_SERVER_ROUTES) expect(route.whyPublic.length).toBeGreaterThan(80);
   });
