@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   readonly logLevel?: string;
   /** Browser origins allowed on /mcp. @default MCP Inspector's (localhost:6274) */
   readonly allowedOrigins?: string;
+  /** Origins the facade may fetch CIMD documents from over http (`MCP_LOCAL_CIMD_TRUSTED_ORIGINS`, parsed). @default none */
+  readonly cimdTrustedOrigins?: readonly string[];
   /** Receives one line per request; `false` for silence. @default stdout */
   readonly log?: ((line: string) => void) | false;
   /** Aborts a start in progress (Ctrl-C while starting): nothing more is started, what was is stopped. */
@@ -190,6 +192,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clientCheckTtlSeconds: options.clientCheckTtlSeconds ?? DEFAULT_CLIENT_CHECK_TTL_SECONDS,
       logLevel: options.logLevel ?? 'warn',
       allowedOrigins: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS,
+      cimdTrustedOrigins: options.cimdTrustedOrigins,
     });
     const { mcp, oauth } = await loadHandlers(env);
     const login = createLoginHandler({ cognito, userPoolId: ids.userPoolId, loginClientId: ids.loginClientId, issuer: urls.base, resourceUrl: urls.mcp, stateDir });
