@@ -153,6 +153,25 @@ async function postLogin(url: URL, edit: (fields: Array<[string, string]>) => Ar
   });
 }
 
+describe('login page CSP: form-action names where the POST redirects (Chrome checks every hop)', () => {
+  test.each([
+    ['a loopback IPv4 callback: its origin', 'http://127.0.0.1:43301/callback', 'http://127.0.0.1:43301'],
+    ['an IPv6 loopback callback, which CSP cannot name: any host on its port', 'http://[::1]:43302/callback', 'http://*:43302'],
+    ['a private-use scheme: the scheme', 'com.example.app:/oauth/callback', 'com.example.app:'],
+  ])('%s', async (_name, redirectUri, source) => {
+    const registered = await register(stack.urls, publicClient(stack.urls, redirectUri));
+    const { challenge } = pkce();
+    const page = await fetch(authorizationUrl(stack.urls, { response_type: 'code', client_id: registered.client_id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256' }));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(`default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${source}; frame-ancestors 'none'`);
+  });
+
+  test('an error page has no form and allows none', async () => {
+    const res = await fetch(authorize({ client_id: 'nosuchclient' }));
+    expect(res.headers.get('content-security-policy')).toContain("form-action 'none'; frame-ancestors 'none'");
+  });
+});
+
 describe('CSRF token on the login form (as Cognito\'s _csrf field and XSRF-TOKEN cookie)', () => {
   test('the page carries a _csrf hidden field and the same value in an HttpOnly, SameSite cookie', async () => {
     const page = await fetch(authorize({}));
