@@ -49,7 +49,7 @@ function fakeOpener(dir: string): string {
   const bin = join(dir, 'bin');
   const script = join(bin, 'xdg-open');
   mkdirSync(bin, { recursive: true });
-  writeFileSync(script, `#!/bin/sh\nexec ${JSON.stringify(join(ROOT, 'node_modules/.bin/tsx'))} ${JSON.stringify(join(ROOT, 'test/e2e/support/browser-opener.ts'))} "$@"\n`);
+  writeFileSync(script, `#!/bin/sh\ncd ${JSON.stringify(ROOT)} && exec ${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(join(ROOT, 'test/e2e/support/browser-opener.ts'))} "$@"\n`);
   chmodSync(script, 0o755);
   return bin;
 }
