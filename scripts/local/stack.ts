@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createServer, request, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { bootstrapCognito, ensureUser, STATIC_CLIENT_CALLBACKS } from './bootstrap';
+import { brokerRelay } from './broker-relay';
 import {
   DEFAULT_ALLOWED_ORIGINS,
   DEFAULT_CLIENT_CHECK_TTL_SECONDS,
@@ -195,7 +196,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cimdTrustedOrigins: options.cimdTrustedOrigins,
     });
     const { mcp, oauth } = await loadHandlers(env);
-    const login = createLoginHandler({ cognito, userPoolId: ids.userPoolId, loginClientId: ids.loginClientId, issuer: urls.base, resourceUrl: urls.mcp, stateDir });
+    // The login page's CSP must also name where the broker's /callback sends the browser (broker-relay.ts).
+    const onwardRedirect = brokerRelay(ddb, TABLES.registrations, `${urls.base}/callback`);
+    const login = createLoginHandler({ cognito, userPoolId: ids.userPoolId, loginClientId: ids.loginClientId, issuer: urls.base, resourceUrl: urls.mcp, stateDir, onwardRedirect });
     handlers = { mcp, oauth, login: withCors(login) };
     const warnings = await probe(urls);
 

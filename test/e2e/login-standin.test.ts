@@ -19,6 +19,10 @@
  * | revocation                                         | RFC 7009 §2                                         |
  * | client_credentials for confidential M2M clients    | RFC 6749 §4.4; MCP client-credentials extension     |
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { sha256Hex } from '../../lambda/shared/tokens';
+import { LOCAL_AWS } from '../../scripts/local/services';
 import { cookiesOf, hiddenFields, logIn, parseLoginForm } from './support/login-form';
 import { authorizationUrl, decodeJwt, loginForCode, mcpToolsList, pkce, publicClient, register, tokenRequest, type Registration } from './support/oauth';
 import { startTestStack } from './support/stack';
@@ -164,6 +168,46 @@ describe('login page CSP: form-action names where the POST redirects (Chrome che
     const page = await fetch(authorizationUrl(stack.urls, { response_type: 'code', client_id: registered.client_id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256' }));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(`default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${source}; frame-ancestors 'none'`);
+  });
+
+  describe('after the broker\'s /callback (a relay): also the origin its pending authorization sends the browser on to', () => {
+    const FINAL = 'http://127.0.0.1:43399/callback';
+    let relayClient: Registration;
+    let brokerCallback: string;
+    let ddb: DynamoDBDocumentClient;
+    beforeAll(async () => {
+      brokerCallback = `${stack.urls.base}/callback`;
+      relayClient = await register(stack.urls, publicClient(stack.urls, brokerCallback));
+      ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.endpoints.dynamodb }));
+    });
+    afterAll(() => ddb?.destroy());
+
+    /** The broker's `authz#` item for upstream `state` (docs/contracts.md), as it writes one after Allow. */
+    const pending = (state: string, expiresInSeconds: number) =>
+      ddb.send(new PutCommand({ TableName: 'mcp-local-registrations', Item: { pk: `authz#${sha256Hex(state)}`, redirectUri: FINAL, expiresAt: Math.floor(Date.now() / 1000) + expiresInSeconds } }));
+    const formAction = async (redirectUri: string, clientId: string, state: string) => {
+      const page = await fetch(authorizationUrl(stack.urls, { response_type: 'code', client_id: clientId, redirect_uri: redirectUri, code_challenge: pkce().challenge, code_challenge_method: 'S256', state }));
+      expect(page.status).toBe(200);
+      return /form-action ([^;]*);/.exec(page.headers.get('content-security-policy') ?? '')?.[1];
+    };
+
+    test('a live pending authorization for the state: its redirect URI\'s origin is added', async () => {
+      await pending('relay-live', 600);
+      expect(await formAction(brokerCallback, relayClient.client_id, 'relay-live')).toBe(`'self' ${stack.urls.base} http://127.0.0.1:43399`);
+    });
+
+    test.each([
+      ['no pending authorization', 'relay-none', undefined],
+      ['an expired one', 'relay-expired', -1],
+    ])('%s: nothing is added', async (_name, state, expiresIn) => {
+      if (expiresIn !== undefined) await pending(state, expiresIn);
+      expect(await formAction(brokerCallback, relayClient.client_id, state)).toBe(`'self' ${stack.urls.base}`);
+    });
+
+    test('a redirect URI that is not the broker\'s /callback: its own origin only, whatever the state', async () => {
+      await pending('relay-other', 600);
+      expect(await formAction(REDIRECT, client.client_id, 'relay-other')).toBe(`'self' ${new URL(REDIRECT).origin}`);
+    });
   });
 
   test('an error page has no form and allows none', async () => {

@@ -87,6 +87,11 @@ export class TestBrowser {
     return this.call('problems');
   }
 
+  /** Every main-frame response so far, redirects included: URL without query, status, CSP header. */
+  pages(): ReturnType<DriverCommands['pages']> {
+    return this.call('pages');
+  }
+
   /** Closes Chromium and removes its profile. */
   async close(): Promise<void> {
     if (this.exited) return;
