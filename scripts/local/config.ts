@@ -60,12 +60,37 @@ export function allowedScopes(urls: LocalUrls): string[] {
   return [read, write, 'openid', 'email', 'profile'];
 }
 
+/**
+ * `MCP_LOCAL_CIMD_TRUSTED_ORIGINS`: comma-separated origins (`http://127.0.0.1:8123`) the local
+ * facade may fetch CIMD documents from over http, loopback included. Each entry must be exactly an
+ * origin (scheme http or https, host, optional port: no path, slash, query or credentials), so
+ * the list cannot widen by accident. Throws an Error whose message names the bad entry.
+ */
+export function parseCimdTrustedOrigins(value: string | undefined): string[] {
+  const entries = (value ?? '').split(',').map((entry) => entry.trim());
+  if (entries.length === 1 && entries[0] === '') return [];
+  return entries.map((entry) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    // WHATWG URLs accept hosts such as `*`; an origin here names one DNS name or IP address.
+    const plainHost = url && /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(url.hostname);
+    if (!url || !plainHost || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== entry) {
+      throw new Error(`MCP_LOCAL_CIMD_TRUSTED_ORIGINS: ${JSON.stringify(entry)} is not an origin; give comma-separated origins such as http://127.0.0.1:8123 (scheme, host and port only).`);
+    }
+    return url.origin;
+  });
+}
+
 /** The handlers' environment (docs/contracts.md). `overrides` wins, e.g. LOG_LEVEL from the caller. */
 export function handlerEnv(
   urls: LocalUrls,
   ids: CognitoIds,
   endpoints: { dynamodb: string; cognito: string },
-  options: { clientCheckTtlSeconds: number; logLevel: string; allowedOrigins: string; brokerSigningKey: string; staticClientRedirectUris: readonly string[] },
+  options: { clientCheckTtlSeconds: number; logLevel: string; allowedOrigins: string; brokerSigningKey: string; staticClientRedirectUris: readonly string[]; cimdTrustedOrigins?: readonly string[] },
 ): Record<string, string> {
   const { read, write } = resourceScopes(urls);
   return {
@@ -98,5 +123,7 @@ export function handlerEnv(
     CLIENT_CHECK_TTL_SECONDS: String(options.clientCheckTtlSeconds),
     ALLOWED_ORIGINS: options.allowedOrigins,
     RESOURCE_NAME: 'Local MCP server',
+    // Local stack only (never set by the CDK app): CIMD documents over http from these origins.
+    ...(options.cimdTrustedOrigins?.length ? { LOCAL_CIMD_TRUSTED_ORIGINS: options.cimdTrustedOrigins.join(',') } : {}),
   };
 }

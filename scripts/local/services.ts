@@ -9,6 +9,11 @@ import { request } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 
+// Plain CommonJS, shared with the cognito-local child process.
+const GUARD = join(__dirname, 'loopback-guard.cjs');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { guardServer } = require(GUARD) as { guardServer<T extends Server>(server: T): T };
+
 export interface RunningService {
   readonly endpoint: string;
   stop(): Promise<void>;
@@ -38,7 +43,7 @@ export async function startDynalite(options: { port?: number; path?: string } = 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dynalite = require('dynalite') as (opts: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
   if (options.path) mkdirSync(options.path, { recursive: true });
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = guardServer(dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(options.port ?? 0, '127.0.0.1', () => ok());
@@ -66,7 +71,8 @@ export async function startCognitoLocal(options: { port?: number; dataDir: strin
   const entry = require.resolve('cognito-local/lib/bin/start.js');
   // The child exits when its stdin closes, which happens however this process ends (even SIGKILL,
   // or a Ctrl-C that lands while the child is being spawned), so no cognito-local is ever orphaned.
-  const watchdog = `process.stdin.on('end', () => process.exit(0)).on('error', () => process.exit(0)).resume(); require(${JSON.stringify(entry)});`;
+  // It also loads the loopback guard first, so browsers are refused (loopback-guard.cjs).
+  const watchdog = `process.stdin.on('end', () => process.exit(0)).on('error', () => process.exit(0)).resume(); require(${JSON.stringify(GUARD)}).guardAllServers(); require(${JSON.stringify(entry)});`;
   const child: ChildProcess = spawn(process.execPath, ['-e', watchdog], {
     cwd: dataDir,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_NO_WARNINGS: '1', DEBUG: '' },

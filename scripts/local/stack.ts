@@ -9,6 +9,7 @@ import { createServer, request, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { bootstrapCognito, ensureUser, STATIC_CLIENT_CALLBACKS } from './bootstrap';
 import { loadOrCreateBrokerKey } from './broker-key';
+import { brokerRelay } from './broker-relay';
 import {
   DEFAULT_ALLOWED_ORIGINS,
   DEFAULT_CLIENT_CHECK_TTL_SECONDS,
@@ -42,6 +43,8 @@ export interface LocalStackOptions {
   readonly logLevel?: string;
   /** Browser origins allowed on /mcp. @default MCP Inspector's (localhost:6274) */
   readonly allowedOrigins?: string;
+  /** Origins the facade may fetch CIMD documents from over http (`MCP_LOCAL_CIMD_TRUSTED_ORIGINS`, parsed). @default none */
+  readonly cimdTrustedOrigins?: readonly string[];
   /** Receives one line per request; `false` for silence. @default stdout */
   readonly log?: ((line: string) => void) | false;
   /** Aborts a start in progress (Ctrl-C while starting): nothing more is started, what was is stopped. */
@@ -193,9 +196,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       allowedOrigins: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS,
       brokerSigningKey: loadOrCreateBrokerKey(stateDir),
       staticClientRedirectUris: STATIC_CLIENT_CALLBACKS,
+      cimdTrustedOrigins: options.cimdTrustedOrigins,
     });
     const { mcp, oauth } = await loadHandlers(env);
-    const login = createLoginHandler({ cognito, userPoolId: ids.userPoolId, loginClientId: ids.loginClientId, issuer: urls.base, resourceUrl: urls.mcp, stateDir });
+    // The login page's CSP must also name where the broker's /callback sends the browser (broker-relay.ts).
+    const onwardRedirect = brokerRelay(ddb, TABLES.registrations, `${urls.base}/callback`);
+    const login = createLoginHandler({ cognito, userPoolId: ids.userPoolId, loginClientId: ids.loginClientId, issuer: urls.base, resourceUrl: urls.mcp, stateDir, onwardRedirect });
     handlers = { mcp, oauth, login: withCors(login) };
     const warnings = await probe(urls);
 

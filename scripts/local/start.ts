@@ -2,7 +2,7 @@
  * `npm start`: the whole system on this machine, no AWS account needed. Only node built-ins are
  * imported up front, so a missing `npm ci` becomes a one-sentence message, not a stack trace.
  * Settings: PORT (3000), MCP_LOCAL_USERNAME, MCP_LOCAL_PASSWORD, MCP_LOCAL_STATE_DIR (.local),
- * LOG_LEVEL of the handlers (warn). See docs/local-stack.md.
+ * MCP_LOCAL_CIMD_TRUSTED_ORIGINS (none), LOG_LEVEL of the handlers (warn). See docs/local-stack.md.
  */
 import { createRequire } from 'node:module';
 
@@ -42,6 +42,13 @@ async function main(): Promise<void> {
     void Promise.race([stopAll(), new Promise((ok) => setTimeout(ok, 5000))]).finally(() => process.exit(1));
   });
   const port = parsePort(process.env.PORT);
+  let cimdTrustedOrigins: string[] = [];
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    cimdTrustedOrigins = (require('./config') as typeof import('./config')).parseCimdTrustedOrigins(process.env.MCP_LOCAL_CIMD_TRUSTED_ORIGINS);
+  } catch (err) {
+    fail((err as Error).message);
+  }
   // Loaded only now, after the dependency check (require: this file runs as CommonJS under tsx).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startLocalStack, PortInUseError, StartAbortedError } = require('./stack') as typeof import('./stack');
@@ -75,6 +82,7 @@ async function main(): Promise<void> {
       username: process.env.MCP_LOCAL_USERNAME || undefined,
       password: process.env.MCP_LOCAL_PASSWORD || undefined,
       logLevel: process.env.LOG_LEVEL || undefined,
+      cimdTrustedOrigins,
       signal: aborter.signal,
     });
   } catch (err) {

@@ -7,6 +7,7 @@
  * |-------------------------------------------------------|-----------------------------------------------|
  * | the CLI's browser mode: login in Chromium, tools call | MCP Authorization; RFC 8252 §7.3 (loopback)   |
  * | login page CSP names the callback origin, no framing  | CSP Level 3 §6.4.3 form-action, §6.4.2 frame-ancestors |
+ * | either order: consent page then login, or login only  | MCP Authorization (consent before upstream login) |
  * | a login in Chromium lands on the loopback callback    | RFC 6749 §4.1.2                               |
  * | a second authorization in that browser is silent      | Cognito's managed-login session cookie        |
  */
@@ -49,7 +50,7 @@ function fakeOpener(dir: string): string {
   const bin = join(dir, 'bin');
   const script = join(bin, 'xdg-open');
   mkdirSync(bin, { recursive: true });
-  writeFileSync(script, `#!/bin/sh\nexec ${JSON.stringify(join(ROOT, 'node_modules/.bin/tsx'))} ${JSON.stringify(join(ROOT, 'test/e2e/support/browser-opener.ts'))} "$@"\n`);
+  writeFileSync(script, `#!/bin/sh\ncd ${JSON.stringify(ROOT)} && exec ${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(join(ROOT, 'test/e2e/support/browser-opener.ts'))} "$@"\n`);
   chmodSync(script, 0o755);
   return bin;
 }
@@ -107,32 +108,38 @@ describe('the login page in Chromium', () => {
     await browser.close();
   });
 
-  test("its CSP lets the form's POST redirect to the callback origin and nowhere else, and frame-ancestors stays 'none'", async () => {
+  test("the login page's CSP lets the form's POST redirect to the callback origin and nowhere else, and frame-ancestors stays 'none'", async () => {
     const callback = await loopbackCallback();
     try {
       const client = await register(stack.urls, publicClient(stack.urls, callback.uri));
       const url = authorizationUrl(stack.urls, { response_type: 'code', client_id: client.client_id, redirect_uri: callback.uri, code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 'st' });
-      const page = await fetch(url);
-      const csp = page.headers.get('content-security-policy') ?? '';
-      const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
-      expect(directives.get('form-action')).toEqual(["'self'", new URL(callback.uri).origin]);
-      expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
-      expect(directives.get('default-src')).toEqual(["'none'"]);
-
       const landed = await browser.loginInBrowser(url.toString(), stack.username, stack.password);
       expect(`${landed.origin}${landed.pathname}`).toBe(callback.uri);
       expect(landed.searchParams.get('code')).toBeTruthy();
       expect(landed.searchParams.get('state')).toBe('st');
       expect(await browser.problems()).toEqual([]);
 
-      // Within the session (Cognito's managed-login cookie) the same browser is not asked again.
+      // The hosted-login stand-in's page, as the browser got it (after a consent page, if the broker shows one).
+      const loginPage = (await browser.pages()).find((p) => p.url.startsWith(`${stack.urls.base}/oauth2/authorize`) && p.status === 200);
+      const directives = new Map((loginPage?.csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+      const formAction = directives.get('form-action') ?? [];
+      expect(formAction).toContain(new URL(callback.uri).origin);
+      // Nothing beyond this stack's origin and the client's (no wildcard, no scheme source).
+      expect(formAction.filter((source) => !["'self'", stack.urls.base, new URL(callback.uri).origin].includes(source))).toEqual([]);
+      expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+      expect(directives.get('default-src')).toEqual(["'none'"]);
+
+      // Within the session (Cognito's managed-login cookie) the same browser is not asked to log in
+      // again: the stand-in answers with a redirect, not its form (a consent page may still be shown).
       const session = (await browser.cookies(stack.urls.base)).find((c) => c.name === 'mcp_local_session');
       expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
-      const again = await browser.goto(authorizationUrl(stack.urls, { response_type: 'code', client_id: client.client_id, redirect_uri: callback.uri, code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 'st2' }).toString());
-      const silent = new URL(again.url);
-      expect(`${silent.origin}${silent.pathname}`).toBe(callback.uri);
-      expect(silent.searchParams.get('state')).toBe('st2');
-      expect(silent.searchParams.get('code')).toBeTruthy();
+      const before = (await browser.pages()).length;
+      const again = await browser.loginInBrowser(authorizationUrl(stack.urls, { response_type: 'code', client_id: client.client_id, redirect_uri: callback.uri, code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 'st2' }).toString(), stack.username, 'not-typed: no login form');
+      expect(`${again.origin}${again.pathname}`).toBe(callback.uri);
+      expect(again.searchParams.get('state')).toBe('st2');
+      expect(again.searchParams.get('code')).toBeTruthy();
+      const standIn = (await browser.pages()).slice(before).filter((p) => p.url.startsWith(`${stack.urls.base}/oauth2/authorize`));
+      expect(standIn.map((p) => p.status)).toEqual([302]);
     } finally {
       callback.server.close();
     }

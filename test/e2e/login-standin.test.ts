@@ -23,6 +23,9 @@
  * | client_credentials for confidential M2M clients    | RFC 6749 §4.4; MCP client-credentials extension     |
  */
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { sha256Hex } from '../../lambda/shared/tokens';
 import { LOCAL_AWS } from '../../scripts/local/services';
 import { cookiesOf, hiddenFields, logIn, parseLoginForm } from './support/login-form';
 import { authorizationUrl, decodeJwt, loginForCode, mcpToolsList, pkce, publicClient, register, tokenRequest, type Registration } from './support/oauth';
@@ -171,6 +174,65 @@ async function postLogin(url: URL, edit: (fields: Array<[string, string]>) => Ar
     body: new URLSearchParams([...edit(hiddenFields(html)), ['username', stack.username], ['password', stack.password]]).toString(),
   });
 }
+
+describe('login page CSP: form-action names where the POST redirects (Chrome checks every hop)', () => {
+  test.each([
+    ['a loopback IPv4 callback: its origin', 'http://127.0.0.1:43301/callback', 'http://127.0.0.1:43301'],
+    ['an IPv6 loopback callback, which CSP cannot name: any host on its port', 'http://[::1]:43302/callback', 'http://*:43302'],
+    ['a private-use scheme: the scheme', 'com.example.app:/oauth/callback', 'com.example.app:'],
+  ])('%s', async (_name, redirectUri, source) => {
+    const registered = await register(stack.urls, publicClient(stack.urls, redirectUri));
+    const { challenge } = pkce();
+    const page = await fetch(authorizationUrl(stack.urls, { response_type: 'code', client_id: registered.client_id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256' }));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(`default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${source}; frame-ancestors 'none'`);
+  });
+
+  describe('after the broker\'s /callback (a relay): also the origin its pending authorization sends the browser on to', () => {
+    const FINAL = 'http://127.0.0.1:43399/callback';
+    let relayClient: Registration;
+    let brokerCallback: string;
+    let ddb: DynamoDBDocumentClient;
+    beforeAll(async () => {
+      brokerCallback = `${stack.urls.base}/callback`;
+      relayClient = await register(stack.urls, publicClient(stack.urls, brokerCallback));
+      ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.endpoints.dynamodb }));
+    });
+    afterAll(() => ddb?.destroy());
+
+    /** The broker's `authz#` item for upstream `state` (docs/contracts.md), as it writes one after Allow. */
+    const pending = (state: string, expiresInSeconds: number) =>
+      ddb.send(new PutCommand({ TableName: 'mcp-local-registrations', Item: { pk: `authz#${sha256Hex(state)}`, redirectUri: FINAL, expiresAt: Math.floor(Date.now() / 1000) + expiresInSeconds } }));
+    const formAction = async (redirectUri: string, clientId: string, state: string) => {
+      const page = await fetch(authorizationUrl(stack.urls, { response_type: 'code', client_id: clientId, redirect_uri: redirectUri, code_challenge: pkce().challenge, code_challenge_method: 'S256', state }));
+      expect(page.status).toBe(200);
+      return /form-action ([^;]*);/.exec(page.headers.get('content-security-policy') ?? '')?.[1];
+    };
+
+    test('a live pending authorization for the state: its redirect URI\'s origin is added', async () => {
+      await pending('relay-live', 600);
+      expect(await formAction(brokerCallback, relayClient.client_id, 'relay-live')).toBe(`'self' ${stack.urls.base} http://127.0.0.1:43399`);
+    });
+
+    test.each([
+      ['no pending authorization', 'relay-none', undefined],
+      ['an expired one', 'relay-expired', -1],
+    ])('%s: nothing is added', async (_name, state, expiresIn) => {
+      if (expiresIn !== undefined) await pending(state, expiresIn);
+      expect(await formAction(brokerCallback, relayClient.client_id, state)).toBe(`'self' ${stack.urls.base}`);
+    });
+
+    test('a redirect URI that is not the broker\'s /callback: its own origin only, whatever the state', async () => {
+      await pending('relay-other', 600);
+      expect(await formAction(REDIRECT, client.client_id, 'relay-other')).toBe(`'self' ${new URL(REDIRECT).origin}`);
+    });
+  });
+
+  test('an error page has no form and allows none', async () => {
+    const res = await fetch(authorize({ client_id: 'nosuchclient' }));
+    expect(res.headers.get('content-security-policy')).toContain("form-action 'none'; frame-ancestors 'none'");
+  });
+});
 
 describe('CSRF token on the login form (as Cognito\'s _csrf field and XSRF-TOKEN cookie)', () => {
   test('the page carries a _csrf hidden field and the same value in an HttpOnly, SameSite cookie', async () => {

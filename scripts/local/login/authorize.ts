@@ -17,6 +17,11 @@ export interface AuthorizeDeps {
   readonly directory: CognitoDirectory;
   readonly codes: CodeStore;
   readonly sessions: SessionStore;
+  /**
+   * Where the browser goes after `redirectUri`, when that is a relay (the broker's /callback): its
+   * origin joins the login page's `form-action` (broker-relay.ts). @default none
+   */
+  readonly onwardRedirect?: (redirectUri: string, state: string | undefined) => Promise<string | undefined>;
   /** The MCP server's canonical URL: the only `resource` this authorization server knows. */
   readonly resourceUrl: string;
   readonly now?: () => number;
@@ -99,23 +104,25 @@ export async function authorize(event: HttpEvent, deps: AuthorizeDeps): Promise<
   const request = checked.ok;
   const action = `${event.rawPath}?${event.rawQueryString ?? ''}`;
   // Every page carries a fresh CSRF token in its form and in a cookie (csrf.ts).
-  const page = (status: number, error?: string): HttpResult => {
+  const page = async (status: number, error?: string): Promise<HttpResult> => {
     const csrf = newCsrfToken();
-    const shown = loginPage({ action, redirectUri: request.redirectUri, clientId: request.client.clientId, scopes: request.scopes, csrfToken: csrf.token, error, status });
+    const onward = await deps.onwardRedirect?.(request.redirectUri, request.state);
+    const formTargets = onward ? [request.redirectUri, onward] : [request.redirectUri];
+    const shown = loginPage({ action, formTargets, clientId: request.client.clientId, scopes: request.scopes, csrfToken: csrf.token, error, status });
     return { ...shown, cookies: [csrf.cookie] };
   };
   if (verb === 'GET') {
     // Within a managed-login session the user is not asked again (Cognito's session cookie).
     const session = request.forceLogin ? undefined : deps.sessions.find(event.cookies);
     if (session) return issueCode(request, session.user, session.authTime, deps);
-    return page(200);
+    return await page(200);
   }
 
   const form = new URLSearchParams(bodyText(event));
   // Before the password is looked at: a forged or stale form changes nothing (no attempt, session or code).
-  if (!csrfMatches(form, event.cookies)) return page(403, 'This sign-in form expired or did not come from this page. Sign in again.');
+  if (!csrfMatches(form, event.cookies)) return await page(403, 'This sign-in form expired or did not come from this page. Sign in again.');
   const user = await deps.directory.checkPassword(form.get('username')?.trim() ?? '', form.get('password') ?? '');
-  if (!user) return page(401, 'Incorrect username or password.');
+  if (!user) return await page(401, 'Incorrect username or password.');
   const authTime = Math.floor((deps.now?.() ?? Date.now()) / 1000);
   const result = issueCode(request, user, authTime, deps);
   return { ...result, cookies: [deps.sessions.start(user, authTime)] };

@@ -8,7 +8,7 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { json, type HttpEvent, type HttpResult } from '../../../lambda/shared/http';
 import { toOAuthResponse } from '../../../lambda/shared/oauth-response';
-import { authorize } from './authorize';
+import { authorize, type AuthorizeDeps } from './authorize';
 import { CodeStore } from './codes';
 import { CognitoDirectory } from './directory';
 import { loadOrCreateSigningKey } from './keys';
@@ -27,6 +27,8 @@ export interface LoginOptions {
   readonly resourceUrl: string;
   /** Where the signing key and refresh tokens are kept. */
   readonly stateDir: string;
+  /** See AuthorizeDeps.onwardRedirect (the local stack passes broker-relay.ts). */
+  readonly onwardRedirect?: AuthorizeDeps['onwardRedirect'];
 }
 
 /** Paths the login stand-in serves. */
@@ -50,7 +52,7 @@ export function createLoginHandler(options: LoginOptions): (event: HttpEvent) =>
     try {
       switch (event.rawPath) {
         case '/oauth2/authorize':
-          return await authorize(event, { ...deps, sessions });
+          return await authorize(event, { ...deps, sessions, onwardRedirect: options.onwardRedirect });
         case '/oauth2/token':
           return await token(event, deps);
         case '/oauth2/revoke':

@@ -38,10 +38,11 @@ function html(statusCode: number, title: string, body: string, formAction: strin
 
 /**
  * The login form; it posts back to the same URL, so the authorization request travels in the query
- * string. `redirectUri` is the validated redirect URI the POST is answered with; `csrfToken` goes
- * in the `_csrf` hidden field (csrf.ts).
+ * string. `formTargets` are where the POST's redirects lead: the validated redirect URI, and after
+ * a relay (the broker's /callback) the URI it sends the browser on to; `csrfToken` goes in the
+ * `_csrf` hidden field (csrf.ts).
  */
-export function loginPage(options: { action: string; redirectUri: string; clientId: string; scopes: readonly string[]; csrfToken: string; status: number; error?: string }): HttpResult {
+export function loginPage(options: { action: string; formTargets: readonly string[]; clientId: string; scopes: readonly string[]; csrfToken: string; status: number; error?: string }): HttpResult {
   const error = options.error ? `<p class="error" role="alert">${escape(options.error)}</p>` : '';
   return html(
     options.status,
@@ -53,7 +54,7 @@ export function loginPage(options: { action: string; redirectUri: string; client
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
 <button type="submit">Sign in</button>
 </form>`,
-    `'self' ${formActionSource(options.redirectUri)}`,
+    ["'self'", ...new Set(options.formTargets.map(formActionSource))].join(' '),
   );
 }
 

@@ -33,7 +33,8 @@ export class TestBrowser {
 
   /** Starts Chromium with a fresh profile. */
   static async launch(): Promise<TestBrowser> {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(__dirname, 'chromium-driver.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    // tsx as a loader in one node process (the tsx CLI would add a second process and its signal relay).
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'chromium-driver.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout! });
     const first = await new Promise<{ ready: boolean; launchMs?: number; error?: string }>((ok, fail) => {
       lines.once('line', (line) => ok(JSON.parse(line)));
@@ -84,6 +85,11 @@ export class TestBrowser {
   /** CSP violations and blocked navigations Chromium reported so far. */
   problems(): Promise<string[]> {
     return this.call('problems');
+  }
+
+  /** Every main-frame response so far, redirects included: URL without query, status, CSP header. */
+  pages(): ReturnType<DriverCommands['pages']> {
+    return this.call('pages');
   }
 
   /** Closes Chromium and removes its profile. */

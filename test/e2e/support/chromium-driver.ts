@@ -13,6 +13,7 @@ export interface DriverCommands {
   goto(url: string): Promise<{ status: number; url: string; text: string }>;
   cookies(url: string): Promise<Array<{ name: string; value: string; httpOnly: boolean; secure: boolean; sameSite?: string; path: string }>>;
   problems(): Promise<string[]>;
+  pages(): Promise<Array<{ url: string; status: number; csp?: string }>>;
 }
 
 const send = (message: unknown) => process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     goto: (url) => session.visit(url),
     cookies: async (url) => (await session.page.browserContext().cookies()).filter((c) => new URL(url).hostname === c.domain.replace(/^\./, '')).map(({ name, value, httpOnly, secure, sameSite, path }) => ({ name, value, httpOnly: httpOnly ?? false, secure, sameSite, path })),
     problems: async () => [...session.problems],
+    pages: async () => [...session.pages],
   };
   send({ ready: true, launchMs: session.launchMs });
   let queue = Promise.resolve();

@@ -38,6 +38,8 @@ export class BrowserLoginError extends Error {}
 export class ChromiumSession {
   /** CSP violations and blocked navigations, as Chromium reported them. */
   readonly problems: string[] = [];
+  /** Every main-frame response the browser got (redirects included): URL without query, status, CSP. */
+  readonly pages: Array<{ url: string; status: number; csp?: string }> = [];
   /** HTTP status of the page the browser shows. */
   private status = 0;
   private problemSeen?: (problem: string) => void;
@@ -54,7 +56,9 @@ export class ChromiumSession {
       if (/Content Security Policy|Refused to/i.test(text)) this.report(`console: ${text.trim()}`);
     });
     page.on('response', (response) => {
-      if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()) this.status = response.status();
+      if (!response.request().isNavigationRequest() || response.frame() !== page.mainFrame()) return;
+      this.status = response.status();
+      this.pages.push({ url: withoutQuery(response.url()), status: this.status, csp: response.headers()['content-security-policy'] });
     });
     page.on('requestfailed', (request) => {
       if (request.isNavigationRequest()) this.report(`navigation to ${withoutQuery(request.url())} failed: ${request.failure()?.errorText ?? 'unknown error'}`);
