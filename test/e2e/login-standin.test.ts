@@ -176,26 +176,47 @@ async function postLogin(url: URL, edit: (fields: Array<[string, string]>) => Ar
 }
 
 describe('login page CSP: form-action names where the POST redirects (Chrome checks every hop)', () => {
+  // The system's app clients all call back to the broker; an administrator's own app client may
+  // call back anywhere Cognito allows, and the stand-in's CSP must follow it there too.
+  let idp: CognitoIdentityProviderClient;
+  beforeAll(() => {
+    idp = new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint: stack.endpoints.cognito });
+  });
+  afterAll(() => idp?.destroy());
+  const poolClient = async (callback: string) =>
+    (
+      await idp.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: stack.userPoolId,
+          ClientName: 'e2e csp client',
+          AllowedOAuthFlowsUserPoolClient: true,
+          AllowedOAuthFlows: ['code'],
+          AllowedOAuthScopes: [read],
+          CallbackURLs: [callback],
+          SupportedIdentityProviders: ['COGNITO'],
+        }),
+      )
+    ).UserPoolClient!.ClientId!;
+  const csp = async (clientId: string, redirectUri: string, state = 's1') => {
+    const page = await fetch(standinAuthorize({ client_id: clientId, redirect_uri: redirectUri, state, scope: read }));
+    expect(page.status).toBe(200);
+    return page.headers.get('content-security-policy');
+  };
+
   test.each([
     ['a loopback IPv4 callback: its origin', 'http://127.0.0.1:43301/callback', 'http://127.0.0.1:43301'],
     ['an IPv6 loopback callback, which CSP cannot name: any host on its port', 'http://[::1]:43302/callback', 'http://*:43302'],
     ['a private-use scheme: the scheme', 'com.example.app:/oauth/callback', 'com.example.app:'],
   ])('%s', async (_name, redirectUri, source) => {
-    const registered = await register(stack.urls, publicClient(stack.urls, redirectUri));
-    const { challenge } = pkce();
-    const page = await fetch(authorizationUrl(stack.urls, { response_type: 'code', client_id: registered.client_id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256' }));
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-security-policy')).toBe(`default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${source}; frame-ancestors 'none'`);
+    expect(await csp(await poolClient(redirectUri), redirectUri)).toBe(`default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${source}; frame-ancestors 'none'`);
   });
 
   describe('after the broker\'s /callback (a relay): also the origin its pending authorization sends the browser on to', () => {
     const FINAL = 'http://127.0.0.1:43399/callback';
-    let relayClient: Registration;
     let brokerCallback: string;
     let ddb: DynamoDBDocumentClient;
     beforeAll(async () => {
       brokerCallback = `${stack.urls.base}/callback`;
-      relayClient = await register(stack.urls, publicClient(stack.urls, brokerCallback));
       ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.endpoints.dynamodb }));
     });
     afterAll(() => ddb?.destroy());
@@ -203,15 +224,11 @@ describe('login page CSP: form-action names where the POST redirects (Chrome che
     /** The broker's `authz#` item for upstream `state` (docs/contracts.md), as it writes one after Allow. */
     const pending = (state: string, expiresInSeconds: number) =>
       ddb.send(new PutCommand({ TableName: 'mcp-local-registrations', Item: { pk: `authz#${sha256Hex(state)}`, redirectUri: FINAL, expiresAt: Math.floor(Date.now() / 1000) + expiresInSeconds } }));
-    const formAction = async (redirectUri: string, clientId: string, state: string) => {
-      const page = await fetch(authorizationUrl(stack.urls, { response_type: 'code', client_id: clientId, redirect_uri: redirectUri, code_challenge: pkce().challenge, code_challenge_method: 'S256', state }));
-      expect(page.status).toBe(200);
-      return /form-action ([^;]*);/.exec(page.headers.get('content-security-policy') ?? '')?.[1];
-    };
+    const formAction = async (clientId: string, redirectUri: string, state: string) => /form-action ([^;]*);/.exec((await csp(clientId, redirectUri, state)) ?? '')?.[1];
 
     test('a live pending authorization for the state: its redirect URI\'s origin is added', async () => {
       await pending('relay-live', 600);
-      expect(await formAction(brokerCallback, relayClient.client_id, 'relay-live')).toBe(`'self' ${stack.urls.base} http://127.0.0.1:43399`);
+      expect(await formAction(client.client_id, brokerCallback, 'relay-live')).toBe(`'self' ${stack.urls.base} http://127.0.0.1:43399`);
     });
 
     test.each([
@@ -219,12 +236,12 @@ describe('login page CSP: form-action names where the POST redirects (Chrome che
       ['an expired one', 'relay-expired', -1],
     ])('%s: nothing is added', async (_name, state, expiresIn) => {
       if (expiresIn !== undefined) await pending(state, expiresIn);
-      expect(await formAction(brokerCallback, relayClient.client_id, state)).toBe(`'self' ${stack.urls.base}`);
+      expect(await formAction(client.client_id, brokerCallback, state)).toBe(`'self' ${stack.urls.base}`);
     });
 
     test('a redirect URI that is not the broker\'s /callback: its own origin only, whatever the state', async () => {
       await pending('relay-other', 600);
-      expect(await formAction(REDIRECT, client.client_id, 'relay-other')).toBe(`'self' ${new URL(REDIRECT).origin}`);
+      expect(await formAction(await poolClient(REDIRECT), REDIRECT, 'relay-other')).toBe(`'self' ${new URL(REDIRECT).origin}`);
     });
   });
 

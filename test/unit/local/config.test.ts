@@ -35,7 +35,7 @@ describe('handlerEnv', () => {
   const urls = localUrls('127.0.0.1', 3000);
   const ids = { userPoolId: 'local_pool', staticClientId: 'static', loginClientId: 'login' };
   const endpoints = { dynamodb: 'http://127.0.0.1:1', cognito: 'http://127.0.0.1:2' };
-  const options = { clientCheckTtlSeconds: 5, logLevel: 'warn', allowedOrigins: '' };
+  const options = { clientCheckTtlSeconds: 5, logLevel: 'warn', allowedOrigins: '', brokerSigningKey: 'ab'.repeat(32), staticClientRedirectUris: ['http://127.0.0.1:8765/callback'] };
 
   test('passes the trusted origins to the facade as LOCAL_CIMD_TRUSTED_ORIGINS', () => {
     const env = handlerEnv(urls, ids, endpoints, { ...options, cimdTrustedOrigins: ['http://127.0.0.1:8123', 'https://docs.example'] });
