@@ -18,6 +18,7 @@ import {
   type McpRequestContext,
 } from '@modelcontextprotocol/server';
 import { errorFields, log } from '../shared/logger';
+import { withListedSchemaMemo } from './listed-schema';
 import type { NotesStore } from './notes-store';
 import type { VerifiedToken } from './token-verifier';
 import { toolError, type ToolDefinition } from './tools/types';
@@ -53,10 +54,10 @@ function buildServer(options: McpServerOptions): McpServer {
       },
     },
   );
-  for (const tool of options.tools) {
+  for (const [tool, inputSchema] of listedSchemas(options.tools)) {
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.inputSchema, annotations: tool.annotations },
+      { title: tool.title, description: tool.description, inputSchema, annotations: tool.annotations },
       async (input: unknown, ctx) => {
         const caller = callerOf(ctx.http?.authInfo);
         if (!caller) return toolError('Not authenticated');
@@ -70,6 +71,18 @@ function buildServer(options: McpServerOptions): McpServer {
     );
   }
   return server;
+}
+
+const schemaMemos = new WeakMap<readonly ToolDefinition[], [ToolDefinition, ToolDefinition['inputSchema']][]>();
+
+/** The tools with their memoized input schemas, shared by every pooled server of one tool list. */
+function listedSchemas(tools: readonly ToolDefinition[]): [ToolDefinition, ToolDefinition['inputSchema']][] {
+  let listed = schemaMemos.get(tools);
+  if (!listed) {
+    listed = tools.map((tool) => [tool, withListedSchemaMemo(tool.inputSchema)]);
+    schemaMemos.set(tools, listed);
+  }
+  return listed;
 }
 
 export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {

@@ -1,7 +1,9 @@
 /**
- * Load generator (its own process): `connections` keep-alive connections each send the same POST
- * back to back for `durationMs` after `warmupMs`; prints {ok, failed, seconds} as JSON.
- * argv[2] is a JSON {url, headers, body, connections, durationMs, warmupMs}.
+ * Load generator (its own process). argv[2] is a JSON {url, headers, body, connections, ...}:
+ * - with `durationMs` (and `warmupMs`): `connections` keep-alive connections each send the same
+ *   POST back to back for `durationMs` after `warmupMs`; prints {ok, failed, seconds};
+ * - with `total`: exactly `total` POSTs, at most `connections` in flight; prints
+ *   {ok, failed, p50, p99, max} (latencies in ms, each request timed from send to last byte).
  */
 import { Agent, request } from 'node:http';
 
@@ -10,8 +12,9 @@ interface LoadSpec {
   headers: Record<string, string>;
   body: string;
   connections: number;
-  durationMs: number;
-  warmupMs: number;
+  durationMs?: number;
+  warmupMs?: number;
+  total?: number;
 }
 
 const spec = JSON.parse(process.argv[2]) as LoadSpec;
@@ -30,10 +33,10 @@ function once(): Promise<number> {
   });
 }
 
-async function main(): Promise<void> {
+async function forDuration(durationMs: number, warmupMs: number): Promise<void> {
   const start = Date.now();
-  const measureFrom = start + spec.warmupMs;
-  const end = measureFrom + spec.durationMs;
+  const measureFrom = start + warmupMs;
+  const end = measureFrom + durationMs;
   let ok = 0;
   let failed = 0;
   await Promise.all(
@@ -46,8 +49,36 @@ async function main(): Promise<void> {
       }
     }),
   );
+  process.stdout.write(`${JSON.stringify({ ok, failed, seconds: durationMs / 1000 })}\n`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function forCount(total: number): Promise<void> {
+  const latencies: number[] = [];
+  let next = 0;
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: spec.connections }, async () => {
+      while (next < total) {
+        next++;
+        const started = performance.now();
+        const status = await once();
+        latencies.push(performance.now() - started);
+        if (status !== 200) failed++;
+      }
+    }),
+  );
+  const sorted = latencies.sort((a, b) => a - b);
+  process.stdout.write(`${JSON.stringify({ ok: total - failed, failed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] })}\n`);
+}
+
+async function main(): Promise<void> {
+  if (spec.total !== undefined) await forCount(spec.total);
+  else await forDuration(spec.durationMs ?? 5000, spec.warmupMs ?? 1000);
   agent.destroy();
-  process.stdout.write(`${JSON.stringify({ ok, failed, seconds: spec.durationMs / 1000 })}\n`);
 }
 
 void main();

@@ -1,0 +1,38 @@
+/** The in-process leg: the Lambda handler called directly with API Gateway events, no HTTP. */
+import type { HttpEvent, HttpResult } from '../../lambda/shared/http';
+import type { HttpCall } from './measure';
+
+export type Handler = (event: HttpEvent) => Promise<HttpResult>;
+
+export function eventFor(call: HttpCall): HttpEvent {
+  return {
+    version: '2.0', routeKey: '$default', rawPath: '/mcp', rawQueryString: '', headers: { host: '127.0.0.1:9', ...call.headers },
+    body: call.body, isBase64Encoded: false,
+    requestContext: {
+      accountId: 'bench', apiId: 'bench', domainName: '127.0.0.1:9', domainPrefix: 'bench', requestId: 'bench', routeKey: '$default', stage: '$default',
+      http: { method: 'POST', path: '/mcp', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' }, time: '', timeEpoch: 0,
+    },
+  } as HttpEvent;
+}
+
+/** Sequential calls per second after a warm-up; the first answer must be 200 with a JSON-RPC result. */
+export async function handlerCallsPerSecond(
+  handler: Handler,
+  call: HttpCall,
+  durationMs = 2000,
+  /** Starts a profiler around the measured loop; what it returns stops it. */
+  profile?: () => Promise<() => Promise<void>>,
+): Promise<number> {
+  const first = await handler(eventFor(call));
+  if (first.statusCode !== 200 || !JSON.parse(first.body ?? '{}').result) throw new Error(`in-process call failed: ${first.statusCode} ${first.body}`);
+  for (let i = 0; i < 300; i++) await handler(eventFor(call));
+  const stop = await profile?.();
+  let count = 0;
+  const end = performance.now() + durationMs;
+  while (performance.now() < end) {
+    await handler(eventFor(call));
+    count++;
+  }
+  await stop?.();
+  return count / (durationMs / 1000);
+}
