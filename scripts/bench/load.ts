@@ -1,10 +1,12 @@
 /**
  * Load generator (its own process). argv[2] is a JSON {url, headers, body, connections, ...}:
  * - with `durationMs` (and `warmupMs`): `connections` keep-alive connections each send the same
- *   POST back to back for `durationMs` after `warmupMs`; prints {ok, failed, seconds};
+ *   POST back to back for `durationMs` after `warmupMs`; prints {ok, failed, seconds, cpuSeconds},
+ *   `cpuSeconds` being the CPU time the server (`serverPid`, Linux /proc) used meanwhile;
  * - with `total`: exactly `total` POSTs, at most `connections` in flight; prints
  *   {ok, failed, p50, p99, max} (latencies in ms, each request timed from send to last byte).
  */
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 
 interface LoadSpec {
@@ -15,7 +17,21 @@ interface LoadSpec {
   durationMs?: number;
   warmupMs?: number;
   total?: number;
+  serverPid?: number;
 }
+
+/** CPU seconds (user + system, all threads) a process used so far, from /proc (Linux); NaN elsewhere. */
+function cpuOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** USER_HZ: 100 on every Linux build that matters here. */
+const CLOCK_TICKS = 100;
 
 const spec = JSON.parse(process.argv[2]) as LoadSpec;
 const target = new URL(spec.url);
@@ -39,6 +55,8 @@ async function forDuration(durationMs: number, warmupMs: number): Promise<void> 
   const end = measureFrom + durationMs;
   let ok = 0;
   let failed = 0;
+  let cpuFrom = Number.NaN;
+  setTimeout(() => (cpuFrom = cpuOf(spec.serverPid)), warmupMs);
   await Promise.all(
     Array.from({ length: spec.connections }, async () => {
       while (Date.now() < end) {
@@ -49,7 +67,8 @@ async function forDuration(durationMs: number, warmupMs: number): Promise<void> 
       }
     }),
   );
-  process.stdout.write(`${JSON.stringify({ ok, failed, seconds: durationMs / 1000 })}\n`);
+  const cpuSeconds = cpuOf(spec.serverPid) - cpuFrom;
+  process.stdout.write(`${JSON.stringify({ ok, failed, seconds: durationMs / 1000, cpuSeconds })}\n`);
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -103,21 +103,26 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Warm throughput: server pinned to CPU 0, load generator in its own process (CPU 1 when available). */
+/**
+ * Warm throughput: server pinned to CPU 0, load generator in its own process (CPU 1 when
+ * available). `rps` per wall second; `cpuRps` per second of the server's CPU time (Linux).
+ */
 export async function throughput(
   serverFile: string,
   loadFile: string,
   env: Record<string, string>,
   call: HttpCall,
   options: { connections: number; durationMs: number; warmupMs: number },
-): Promise<{ rps: number; failed: number }> {
+): Promise<{ rps: number; cpuRps: number; failed: number }> {
   const { child, port } = await startServer(serverFile, { ...env, PORT: '0' }, 0);
   try {
     const check = await post(port, call);
     if (check.status !== 200) throw new Error(`warm-up request failed: ${check.status} ${check.body.slice(0, 300)}`);
-    const spec = { url: `http://127.0.0.1:${port}/mcp`, headers: call.headers, body: call.body, ...options };
-    const { ok, failed, seconds } = (await runLoad(loadFile, spec)) as { ok: number; failed: number; seconds: number };
-    return { rps: ok / seconds, failed };
+    const spec = { url: `http://127.0.0.1:${port}/mcp`, headers: call.headers, body: call.body, serverPid: child.pid, ...options };
+    const { ok, failed, seconds, cpuSeconds } = (await runLoad(loadFile, spec)) as { ok: number; failed: number; seconds: number; cpuSeconds: number };
+    // Answers per second of the server's own CPU time: what one core would serve, whatever share of
+    // the core the server got from a machine shared with other work.
+    return { rps: ok / seconds, cpuRps: ok / cpuSeconds, failed };
   } finally {
     await stop(child);
   }
