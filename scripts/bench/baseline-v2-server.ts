@@ -9,26 +9,12 @@
 import type { Server } from 'node:http';
 import { createMcpExpressApp, requireBearerAuth } from '@modelcontextprotocol/express';
 import { toNodeHandler } from '@modelcontextprotocol/node';
-import { createMcpHandler, McpServer, type AuthInfo } from '@modelcontextprotocol/server';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
+import { joseVerifier } from './jose-verifier';
 
-const issuer = process.env.TOKEN_ISSUER as string;
 const resourceUrl = process.env.RESOURCE_URL as string;
-const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
-
-const verifier = {
-  async verifyAccessToken(token: string): Promise<AuthInfo> {
-    const { payload } = await jwtVerify(token, jwks, { issuer, algorithms: ['RS256'] });
-    return {
-      token,
-      clientId: String(payload.client_id),
-      scopes: typeof payload.scope === 'string' ? payload.scope.split(' ') : [],
-      expiresAt: payload.exp,
-      extra: { sub: payload.sub, username: payload.username },
-    };
-  },
-};
+const verifier = joseVerifier(process.env.TOKEN_ISSUER as string);
 
 function buildServer(): McpServer {
   const server = new McpServer({ name: 'baseline-v2', version: '1.0.0' }, { capabilities: { tools: { listChanged: false } } });
