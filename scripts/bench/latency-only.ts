@@ -23,7 +23,7 @@ async function main(): Promise<void> {
       const modern = await latencies(server, load, env, calls.modernList, calls.modernWhoami, { connections: 50, total: 500 });
       await resetLastUsed(dynamo.endpoint);
       const legacy = await latencies(server, load, env, calls.legacyList, calls.legacyWhoami, { connections: 50, total: 500 });
-      process.stdout.write(`p99 2025-11-25 ${legacy.p99.toFixed(0)} ms (p50 ${legacy.p50.toFixed(0)}), 2026-07-28 ${modern.p99.toFixed(0)} ms (p50 ${modern.p50.toFixed(0)}): ${(legacy.p99 / modern.p99).toFixed(2)}×\n`);
+      process.stdout.write(`p99 2025-11-25 ${legacy.p99.toFixed(0)} ms (p50 ${legacy.p50.toFixed(0)}, non-200 ${legacy.failed}), 2026-07-28 ${modern.p99.toFixed(0)} ms (p50 ${modern.p50.toFixed(0)}, non-200 ${modern.failed}): ${(legacy.p99 / modern.p99).toFixed(2)}×\n`);
     }
   } finally {
     await dynamo.stop();
