@@ -78,7 +78,9 @@ export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (
     if (rpc.method === 'subscriptions/listen') return rpcError(404, rpc.id, RpcCode.MethodNotFound, 'Method not found', cors);
 
     const { caller } = auth;
-    const response = await endpoint(toWebRequest(event, text), rpc.body, {
+    // No body on the Request: the SDK gets the body parsed once (`parsedBody`) and reads no other,
+    // so building the Request's body stream would be wasted work on every call.
+    const response = await endpoint(toWebRequest(event, undefined), rpc.body, {
       token: '', // never passed on: tools get the caller below, not the credential
       clientId: caller.clientId ?? '', // none only with CLIENT_CHECK=none and a token naming no client
       scopes: [...caller.scopes],

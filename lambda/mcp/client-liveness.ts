@@ -73,22 +73,35 @@ export function createClientCheck(options: ClientCheckOptions): ClientCheck {
     }
   }
 
+  // Single flight: requests for one client arriving together (a burst on a cold or expired cache
+  // entry) share one GetItem and at most one lastUsedAt write, instead of one each: under a burst
+  // of 50 that herd of reads and conditional writes was most of the tail latency.
+  const lookups = new Map<string, Promise<Item | undefined>>();
+  const writes = new Map<string, Promise<void>>();
+  const shared = <T>(pending: Map<string, Promise<T>>, clientId: string, start: () => Promise<T>): Promise<T> => {
+    let promise = pending.get(clientId);
+    if (!promise) {
+      promise = start().finally(() => pending.delete(clientId));
+      pending.set(clientId, promise);
+    }
+    return promise;
+  };
+
   return async (clientId, { recordUse: record } = { recordUse: true }) => {
     if (clientId === options.staticClientId) return true;
     const cached = cache.get(clientId);
     if (cached && cached.until > now()) return cached.live;
     const pk = `client#${clientId}`;
-    const result = await options.ddb.getItem({
-      TableName: options.table,
-      Key: { pk: { S: pk } },
-      ProjectionExpression: 'pk, lastUsedAt',
+    const item = await shared(lookups, clientId, async () => {
+      const result = await options.ddb.getItem({ TableName: options.table, Key: { pk: { S: pk } }, ProjectionExpression: 'pk, lastUsedAt' });
+      return result.Item;
     });
-    const live = result.Item !== undefined;
+    const live = item !== undefined;
     cache.delete(clientId);
     if (cache.size >= CLIENT_CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
     if (options.ttlSeconds > 0) cache.set(clientId, { live, until: now() + options.ttlSeconds * 1000 });
     // Awaited: Lambda may freeze the container once the response is returned.
-    if (result.Item && record) await recordUse(clientId, pk, result.Item);
+    if (item && record) await shared(writes, clientId, () => recordUse(clientId, pk, item));
     return live;
   };
 }

@@ -5,7 +5,7 @@
  * Performance: the SDK calls the factory for every request, and building an `McpServer` (tool
  * registration, schema conversion) is most of a naive handler's cost. The factory here hands out
  * an idle instance from a small per-era pool and builds one only when all are busy; an instance is
- * idle again once the SDK closed it (`transport === undefined`). Pools are per era because the
+ * idle again once its request is answered and the SDK closed it (`transport === undefined`). Pools are per era because the
  * modern path installs modern-only handlers on the instance it serves.
  */
 import {
@@ -18,6 +18,7 @@ import {
   type McpRequestContext,
 } from '@modelcontextprotocol/server';
 import { errorFields, log } from '../shared/logger';
+import { withListedSchemaMemo } from './listed-schema';
 import type { NotesStore } from './notes-store';
 import type { VerifiedToken } from './token-verifier';
 import { toolError, type ToolDefinition } from './tools/types';
@@ -53,10 +54,10 @@ function buildServer(options: McpServerOptions): McpServer {
       },
     },
   );
-  for (const tool of options.tools) {
+  for (const [tool, inputSchema] of listedSchemas(options.tools)) {
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.inputSchema, annotations: tool.annotations },
+      { title: tool.title, description: tool.description, inputSchema, annotations: tool.annotations },
       async (input: unknown, ctx) => {
         const caller = callerOf(ctx.http?.authInfo);
         if (!caller) return toolError('Not authenticated');
@@ -72,21 +73,48 @@ function buildServer(options: McpServerOptions): McpServer {
   return server;
 }
 
+const schemaMemos = new WeakMap<readonly ToolDefinition[], [ToolDefinition, ToolDefinition['inputSchema']][]>();
+
+/** The tools with their memoized input schemas, shared by every pooled server of one tool list. */
+function listedSchemas(tools: readonly ToolDefinition[]): [ToolDefinition, ToolDefinition['inputSchema']][] {
+  let listed = schemaMemos.get(tools);
+  if (!listed) {
+    listed = tools.map((tool) => [tool, withListedSchemaMemo(tool.inputSchema)]);
+    schemaMemos.set(tools, listed);
+  }
+  return listed;
+}
+
 export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
   const pools: Record<McpRequestContext['era'], McpServer[]> = { modern: [], legacy: [] };
-  const take = (era: McpRequestContext['era']): McpServer => {
-    const idle = pools[era].find((server) => server.server.transport === undefined);
-    if (idle) return idle;
-    const server = buildServer(options);
-    pools[era].push(server);
+  // A server is handed out to one request at a time: claimed when taken, released when that
+  // request's answer is settled, and taken again only once the SDK has also closed it. The
+  // transport alone does not say "busy": the SDK connects it only after awaits that follow the
+  // factory call, so concurrent requests used to get the same instance (all but one failed).
+  const claimed = new Set<McpServer>();
+  const claimedBy = new WeakMap<Request, McpServer>();
+  const take = (era: McpRequestContext['era'], request: Request): McpServer => {
+    let server = pools[era].find((candidate) => !claimed.has(candidate) && candidate.server.transport === undefined);
+    if (!server) {
+      server = buildServer(options);
+      pools[era].push(server);
+    }
+    claimed.add(server);
+    claimedBy.set(request, server);
     return server;
   };
+  const release = (request: Request) => {
+    const server = claimedBy.get(request);
+    if (server) claimed.delete(server);
+  };
   const onerror = (err: Error) => log.debug('mcp request rejected', errorFields(err));
-  const modern = withoutJsonModeWarning(() => createMcpHandler(({ era }) => take(era), { legacy: 'reject', responseMode: 'json', onerror }));
+  const modern = withoutJsonModeWarning(() =>
+    createMcpHandler(({ era, requestInfo }) => take(era, requestInfo as Request), { legacy: 'reject', responseMode: 'json', onerror }),
+  );
 
   // 2025-era clients: stateless (no session id), answered as plain JSON rather than SSE framing.
   const legacy = async (request: Request, body: unknown, authInfo: AuthInfo): Promise<Response> => {
-    const server = take('legacy');
+    const server = take('legacy', request);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
@@ -98,11 +126,15 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
   };
 
   return async (request, body, authInfo) => {
-    // A body with the 2026-07-28 envelope claim is modern by the SDK's own rule; skip its
-    // classification here (createMcpHandler classifies again) and ask it only about the rest.
-    const modernClaim = hasEnvelopeClaim(body);
-    if (!modernClaim && (await isLegacyRequest(request, body))) return legacy(request, body, authInfo);
-    return modern.fetch(request, { authInfo, parsedBody: body });
+    try {
+      // A body with the 2026-07-28 envelope claim is modern by the SDK's own rule; skip its
+      // classification here (createMcpHandler classifies again) and ask it only about the rest.
+      const modernClaim = hasEnvelopeClaim(body);
+      if (!modernClaim && (await isLegacyRequest(request, body))) return await legacy(request, body, authInfo);
+      return await modern.fetch(request, { authInfo, parsedBody: body });
+    } finally {
+      release(request);
+    }
   };
 }
 

@@ -6,12 +6,12 @@
  * Env: PORT, TOKEN_ISSUER, RESOURCE_URL.
  */
 import type { IncomingMessage, ServerResponse, Server } from 'node:http';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import * as z from 'zod';
+import { joseVerifier } from './jose-verifier';
 
 // express 5 ships no types and @types/express is not installed; the few calls used are typed here.
 type Req = IncomingMessage & { body?: unknown; auth?: AuthInfo };
@@ -24,21 +24,8 @@ interface ExpressApp {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const express = require('express') as { (): ExpressApp; json(): Middleware };
 
-const issuer = process.env.TOKEN_ISSUER as string;
 const resourceUrl = process.env.RESOURCE_URL as string;
-const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
-
-const verifier = {
-  async verifyAccessToken(token: string): Promise<AuthInfo> {
-    const { payload } = await jwtVerify(token, jwks, { issuer, algorithms: ['RS256'] });
-    return {
-      token,
-      clientId: String(payload.client_id),
-      scopes: typeof payload.scope === 'string' ? payload.scope.split(' ') : [],
-      expiresAt: payload.exp,
-    };
-  },
-};
+const verifier = joseVerifier(process.env.TOKEN_ISSUER as string);
 
 function buildServer(): McpServer {
   const server = new McpServer({ name: 'baseline', version: '1.0.0' }, { capabilities: { tools: { listChanged: false } } });

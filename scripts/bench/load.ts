@@ -1,8 +1,12 @@
 /**
- * Load generator (its own process): `connections` keep-alive connections each send the same POST
- * back to back for `durationMs` after `warmupMs`; prints {ok, failed, seconds} as JSON.
- * argv[2] is a JSON {url, headers, body, connections, durationMs, warmupMs}.
+ * Load generator (its own process). argv[2] is a JSON {url, headers, body, connections, ...}:
+ * - with `durationMs` (and `warmupMs`): `connections` keep-alive connections each send the same
+ *   POST back to back for `durationMs` after `warmupMs`; prints {ok, failed, seconds, cpuSeconds},
+ *   `cpuSeconds` being the CPU time the server (`serverPid`, Linux /proc) used meanwhile;
+ * - with `total`: exactly `total` POSTs, at most `connections` in flight; prints
+ *   {ok, failed, p50, p99, max} (latencies in ms, each request timed from send to last byte).
  */
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 
 interface LoadSpec {
@@ -10,9 +14,24 @@ interface LoadSpec {
   headers: Record<string, string>;
   body: string;
   connections: number;
-  durationMs: number;
-  warmupMs: number;
+  durationMs?: number;
+  warmupMs?: number;
+  total?: number;
+  serverPid?: number;
 }
+
+/** CPU seconds (user + system, all threads) a process used so far, from /proc (Linux); NaN elsewhere. */
+function cpuOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** USER_HZ: 100 on every Linux build that matters here. */
+const CLOCK_TICKS = 100;
 
 const spec = JSON.parse(process.argv[2]) as LoadSpec;
 const target = new URL(spec.url);
@@ -30,12 +49,14 @@ function once(): Promise<number> {
   });
 }
 
-async function main(): Promise<void> {
+async function forDuration(durationMs: number, warmupMs: number): Promise<void> {
   const start = Date.now();
-  const measureFrom = start + spec.warmupMs;
-  const end = measureFrom + spec.durationMs;
+  const measureFrom = start + warmupMs;
+  const end = measureFrom + durationMs;
   let ok = 0;
   let failed = 0;
+  let cpuFrom = Number.NaN;
+  setTimeout(() => (cpuFrom = cpuOf(spec.serverPid)), warmupMs);
   await Promise.all(
     Array.from({ length: spec.connections }, async () => {
       while (Date.now() < end) {
@@ -46,8 +67,37 @@ async function main(): Promise<void> {
       }
     }),
   );
+  const cpuSeconds = cpuOf(spec.serverPid) - cpuFrom;
+  process.stdout.write(`${JSON.stringify({ ok, failed, seconds: durationMs / 1000, cpuSeconds })}\n`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function forCount(total: number): Promise<void> {
+  const latencies: number[] = [];
+  let next = 0;
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: spec.connections }, async () => {
+      while (next < total) {
+        next++;
+        const started = performance.now();
+        const status = await once();
+        latencies.push(performance.now() - started);
+        if (status !== 200) failed++;
+      }
+    }),
+  );
+  const sorted = latencies.sort((a, b) => a - b);
+  process.stdout.write(`${JSON.stringify({ ok: total - failed, failed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] })}\n`);
+}
+
+async function main(): Promise<void> {
+  if (spec.total !== undefined) await forCount(spec.total);
+  else await forDuration(spec.durationMs ?? 5000, spec.warmupMs ?? 1000);
   agent.destroy();
-  process.stdout.write(`${JSON.stringify({ ok, failed, seconds: spec.durationMs / 1000 })}\n`);
 }
 
 void main();

@@ -4,7 +4,11 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
+import { LOCAL_AWS, startDynalite, type RunningService } from '../local/services';
+import { createNotesTable, createRegistrationsTable } from '../local/tables';
+import { DCR_CLIENT } from './tokens';
 
 export interface BundleSize {
   readonly file: string;
@@ -19,10 +23,10 @@ const ESM_REQUIRE_BANNER = "import { createRequire as __benchCreateRequire } fro
  * esbuild, minified, everything bundled (no externals, AWS SDK included), ESM for Node 22 with
  * `module` main fields: the settings the CDK stacks deploy the handlers with.
  */
-export async function bundle(entry: string, outDir: string, name: string): Promise<BundleSize> {
+export async function bundle(entry: string, outDir: string, name: string, options: { minify?: boolean; sourceMap?: boolean } = {}): Promise<BundleSize> {
   const file = join(outDir, `${name}.mjs`);
   await build({
-    entryPoints: [entry], outfile: file, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'esm',
+    entryPoints: [entry], outfile: file, bundle: true, minify: options.minify ?? true, sourcemap: options.sourceMap ?? false, platform: 'node', target: 'node22', format: 'esm',
     mainFields: ['module', 'main'], banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'error', legalComments: 'none',
   });
   const code = readFileSync(file);
@@ -99,25 +103,98 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Warm throughput: server pinned to CPU 0, load generator in its own process (CPU 1 when available). */
+/**
+ * Warm throughput: server pinned to CPU 0, load generator in its own process (CPU 1 when
+ * available). `rps` per wall second; `cpuRps` per second of the server's CPU time (Linux).
+ */
 export async function throughput(
   serverFile: string,
   loadFile: string,
   env: Record<string, string>,
   call: HttpCall,
   options: { connections: number; durationMs: number; warmupMs: number },
-): Promise<{ rps: number; failed: number }> {
+): Promise<{ rps: number; cpuRps: number; failed: number }> {
   const { child, port } = await startServer(serverFile, { ...env, PORT: '0' }, 0);
   try {
     const check = await post(port, call);
     if (check.status !== 200) throw new Error(`warm-up request failed: ${check.status} ${check.body.slice(0, 300)}`);
-    const spec = JSON.stringify({ url: `http://127.0.0.1:${port}/mcp`, headers: call.headers, body: call.body, ...options });
-    const args = [loadFile, spec];
-    const result = hasTaskset ? spawnSync('taskset', ['-c', '1', process.execPath, ...args], { encoding: 'utf8' }) : spawnSync(process.execPath, args, { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`load generator failed: ${result.stderr}`);
-    const { ok, failed, seconds } = JSON.parse(result.stdout.trim()) as { ok: number; failed: number; seconds: number };
-    return { rps: ok / seconds, failed };
+    const spec = { url: `http://127.0.0.1:${port}/mcp`, headers: call.headers, body: call.body, serverPid: child.pid, ...options };
+    const { ok, failed, seconds, cpuSeconds } = (await runLoad(loadFile, spec)) as { ok: number; failed: number; seconds: number; cpuSeconds: number };
+    // Answers per second of the server's own CPU time: what one core would serve, whatever share of
+    // the core the server got from a machine shared with other work.
+    return { rps: ok / seconds, cpuRps: ok / cpuSeconds, failed };
   } finally {
     await stop(child);
   }
+}
+
+/**
+ * Runs the load generator (on CPU 1 when taskset exists) and resolves with its JSON line. Not
+ * spawnSync: this process keeps serving the JWKS and dynalite meanwhile.
+ */
+function runLoad(loadFile: string, spec: Record<string, unknown>): Promise<unknown> {
+  const args = [loadFile, JSON.stringify(spec)];
+  const child = hasTaskset ? spawn('taskset', ['-c', '1', process.execPath, ...args]) : spawn(process.execPath, args);
+  let out = '';
+  let errors = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  return new Promise((ok, fail) => {
+    child.once('exit', (code) => (code === 0 ? ok(JSON.parse(out.trim())) : fail(new Error(`load generator failed (${code}): ${errors}`))));
+  });
+}
+
+export interface Latencies {
+  readonly ok: number;
+  readonly failed: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/**
+ * Concurrency: a fresh server pinned to CPU 0 answers `warmup` (so init is not counted), then
+ * `total` requests of `call` with at most `connections` in flight (load generator on CPU 1);
+ * latencies per request, ms.
+ */
+export async function latencies(
+  serverFile: string,
+  loadFile: string,
+  env: Record<string, string>,
+  warmup: HttpCall,
+  call: HttpCall,
+  options: { connections: number; total: number },
+): Promise<Latencies> {
+  const { child, port } = await startServer(serverFile, { ...env, PORT: '0' }, 0);
+  try {
+    const check = await post(port, warmup);
+    if (check.status !== 200) throw new Error(`warm-up request failed: ${check.status} ${check.body.slice(0, 300)}`);
+    const spec = { url: `http://127.0.0.1:${port}/mcp`, headers: call.headers, body: call.body, ...options };
+    return (await runLoad(loadFile, spec)) as Latencies;
+  } finally {
+    await stop(child);
+  }
+}
+
+/** Lowest and highest of a sample, for printing the spread beside a median. */
+export function spread(values: number[]): { min: number; max: number } {
+  return { min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** Forgets the benchmark DCR client's last use, so the next lookup writes `lastUsedAt` again. */
+export async function resetLastUsed(endpoint: string): Promise<void> {
+  const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  await ddb.send(new UpdateItemCommand({ TableName: 'registrations', Key: { pk: { S: `client#${DCR_CLIENT}` } }, UpdateExpression: 'REMOVE lastUsedAt' }));
+  ddb.destroy();
+}
+
+/** dynalite with the registrations table holding the benchmark's DCR client (the liveness lookup's answer). */
+export async function startBenchTables(): Promise<RunningService> {
+  const dynamo = await startDynalite();
+  const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+  await createRegistrationsTable(ddb, 'registrations');
+  await createNotesTable(ddb, 'notes');
+  await ddb.send(new PutItemCommand({ TableName: 'registrations', Item: { pk: { S: `client#${DCR_CLIENT}` }, clientId: { S: DCR_CLIENT } } }));
+  ddb.destroy();
+  return dynamo;
 }

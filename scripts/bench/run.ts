@@ -1,143 +1,206 @@
 /**
- * `npm run bench`: the MCP Lambda handler beside the MCP SDK's own Node/Express server (baseline),
- * measured in the same run on this machine. Prints bundle sizes, cold start, warm throughput of
- * authorized tools/list, raw RS256 verification rate, and pass/fail against the targets.
+ * `npm run bench [-- --json FILE]`: the MCP Lambda handler beside two baselines built on the MCP
+ * SDK's own servers, measured in one run on this machine (ratios within a run survive a noisy,
+ * shared machine; absolute figures do not):
+ * - v1: SDK v1 Express app, StreamableHTTPServerTransport per request, `requireBearerAuth` + jose;
+ * - v2: SDK v2 Express app (`@modelcontextprotocol/express`) serving `createMcpHandler` with the
+ *   same three tools and bearer verification (jose).
+ * Prints bundle sizes, cold starts (with the spread), HTTP throughput on one core, latency at
+ * concurrency 50 in both protocol eras, and in-process authorized calls against the raw RS256
+ * verification rate; with `--json FILE`, writes the ratios (and the figures behind them) to FILE.
  *
- * Liveness check: the token's client is the static client id, so no DynamoDB call happens
- * (the handler still constructs its DynamoDB client at cold start, as on Lambda).
+ * Liveness: tools/list uses the static client (no lookup); whoami uses a DCR client whose
+ * registration lives in dynalite, so its liveness lookup runs once and is then served from the
+ * per-container cache (CLIENT_CHECK_TTL_SECONDS, 60 s by default), as on a warm Lambda.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { HttpEvent, HttpResult } from '../../lambda/shared/http';
-import { bundle, coldStart, hasTaskset, median, throughput, type HttpCall } from './measure';
-import { rs256PerSecond, startIssuer } from './tokens';
+import { handlerCallsPerSecond, type Handler } from './inprocess';
+import { bundle, coldStart, hasTaskset, latencies, median, resetLastUsed, spread, startBenchTables, throughput, type Latencies } from './measure';
+import { benchCalls, benchEnv, rs256PerSecond, startIssuer } from './tokens';
 
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 11);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LATENCY_ROUNDS = Number(process.env.BENCH_LATENCY_ROUNDS ?? 3);
 const LOAD = { connections: 10, durationMs: Number(process.env.BENCH_DURATION_MS ?? 5000), warmupMs: 1000 };
-const TARGETS = { bundle: 0.5, init: 0.8, throughput: 1.5 };
-const RESOURCE_URL = 'http://127.0.0.1:9/mcp';
-const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+const CONCURRENCY = { connections: 50, total: 500 };
+const TARGETS = { bundle: 0.5, cold: 0.7, httpV1: 2, httpV2: 1.6, inProcess: 0.15, whoami: 0.12, legacyP99: 1.5 };
+const SOURCE_MAPS = '--enable-source-maps';
 
 const root = resolve(__dirname, '..', '..');
 const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
 const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
+const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
+
+/**
+ * NODE_OPTIONS the stacks give the functions (lib/constructs/handler-function.ts), so the cold start
+ * is measured as Lambda starts the bundle; BENCH_FUNCTION_NODE_OPTIONS overrides it.
+ */
+function functionNodeOptions(): string {
+  if (process.env.BENCH_FUNCTION_NODE_OPTIONS !== undefined) return process.env.BENCH_FUNCTION_NODE_OPTIONS;
+  const source = readFileSync(join(root, 'lib/constructs/handler-function.ts'), 'utf8');
+  const match = /NODE_OPTIONS: '([^']*)'/.exec(source);
+  return match ? match[1] : '';
+}
+
+function jsonTarget(): string | undefined {
+  const at = process.argv.indexOf('--json');
+  if (at === -1) return undefined;
+  const file = process.argv[at + 1];
+  if (!file) throw new Error('--json needs a file name');
+  return resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
 
 async function main(): Promise<void> {
+  const jsonFile = jsonTarget();
   const out = mkdtempSync(join(tmpdir(), 'mcp-bench-'));
   const issuer = await startIssuer();
+  const dynamo = await startBenchTables();
   try {
-    const now = Math.floor(Date.now() / 1000);
-    const token = issuer.sign({
-      sub: 'bench-user', username: 'bench', client_id: 'bench-static-client', token_use: 'access',
-      scope: `${RESOURCE_URL}/read ${RESOURCE_URL}/write`, iat: now, exp: now + 3600, jti: randomUUID(),
-    });
-    const env = {
-      AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench',
-      RESOURCE_URL, AUTHORIZATION_SERVER_URL: 'http://127.0.0.1:9', STATIC_CLIENT_ID: 'bench-static-client',
-      REGISTRATIONS_TABLE: 'registrations', NOTES_TABLE: 'notes', SCOPE_READ: `${RESOURCE_URL}/read`, SCOPE_WRITE: `${RESOURCE_URL}/write`,
-      TOKEN_ISSUER: issuer.url, LOG_LEVEL: 'warn', NODE_NO_WARNINGS: '1',
-    };
-    const modernList: HttpCall = {
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: META } }),
-    };
-    const legacyList: HttpCall = {
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
-    };
+    const env = benchEnv(issuer, dynamo.endpoint);
+    const calls = benchCalls(issuer);
+    const nodeOptions = functionNodeOptions();
+    const withMaps = nodeOptions.includes(SOURCE_MAPS);
+    const otherOptions = withMaps ? nodeOptions.replace(SOURCE_MAPS, '').trim() : `${nodeOptions} ${SOURCE_MAPS}`.trim();
 
-    process.stdout.write(`Bundling (esbuild, minified, ESM, no externals: as the CDK stacks deploy) into ${out}\n`);
-    const lambdaBundle = await bundle(join(root, 'lambda/mcp/handler.ts'), out, 'mcp-handler');
-    const handlerServer = await bundle(join(root, 'scripts/bench/handler-server.ts'), out, 'handler-server');
-    const baselineServer = await bundle(join(root, 'scripts/bench/baseline-server.ts'), out, 'baseline-server');
+    process.stdout.write(`Bundling (esbuild, minified, ESM, no externals, source map file: as the CDK stacks deploy) into ${out}\n`);
+    const lambdaBundle = await bundle(join(root, 'lambda/mcp/handler.ts'), out, 'mcp-handler', { sourceMap: true });
+    const handlerServer = (await bundle(join(root, 'scripts/bench/handler-server.ts'), out, 'handler-server', { sourceMap: true })).file;
+    const v1 = await bundle(join(root, 'scripts/bench/baseline-server.ts'), out, 'baseline-v1');
+    const v2 = await bundle(join(root, 'scripts/bench/baseline-v2-server.ts'), out, 'baseline-v2');
     const loadFile = (await bundle(join(root, 'scripts/bench/load.ts'), out, 'load')).file;
+    const handlerEnv = (options: string) => ({ ...env, NODE_OPTIONS: options });
+    const baselineEnv = { ...env, NODE_OPTIONS: '' };
 
-    process.stdout.write(`Cold starts: ${COLD_RUNS} fresh processes each (spawn → first authorized tools/list answer)\n`);
-    const coldHandler: number[] = [];
-    const coldBaseline: number[] = [];
+    process.stdout.write(`Cold starts: ${COLD_RUNS} fresh processes each, interleaved (spawn → first authorized tools/list answer); handler NODE_OPTIONS "${nodeOptions}" (the stacks'), and "${otherOptions}"\n`);
+    const cold = { handler: [] as number[], other: [] as number[], v1: [] as number[], v2: [] as number[] };
     for (let i = 0; i < COLD_RUNS; i++) {
-      coldHandler.push(await coldStart(handlerServer.file, env, modernList));
-      coldBaseline.push(await coldStart(baselineServer.file, env, legacyList));
+      cold.handler.push(await coldStart(handlerServer, handlerEnv(nodeOptions), calls.modernList));
+      cold.other.push(await coldStart(handlerServer, handlerEnv(otherOptions), calls.modernList));
+      cold.v1.push(await coldStart(v1.file, baselineEnv, calls.legacyList));
+      cold.v2.push(await coldStart(v2.file, baselineEnv, calls.modernList));
     }
 
     process.stdout.write(`Throughput: ${ROUNDS} interleaved rounds, ${LOAD.connections} connections, ${LOAD.durationMs / 1000} s after ${LOAD.warmupMs / 1000} s warm-up, server ${hasTaskset ? 'pinned to CPU 0 (taskset), load on CPU 1' : 'unpinned (no taskset)'}\n`);
-    // Rounds interleave the three servers, so background load on a shared machine hits all alike; medians reported.
-    const runs = { handler: [] as number[], legacy: [] as number[], baseline: [] as number[] };
+    // Per second of each server's own CPU time (the ratios), and per wall second (printed beside).
+    const tp = { handler: [] as number[], legacy: [] as number[], v1: [] as number[], v2: [] as number[] };
+    const wall = { handler: [] as number[], legacy: [] as number[], v1: [] as number[], v2: [] as number[] };
     let failedTotal = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [key, file, call] of [
-        ['handler', handlerServer.file, modernList],
-        ['baseline', baselineServer.file, legacyList],
-        ['legacy', handlerServer.file, legacyList],
+      for (const [key, file, serverEnv, call] of [
+        ['handler', handlerServer, handlerEnv(nodeOptions), calls.modernList],
+        ['v1', v1.file, baselineEnv, calls.legacyList],
+        ['v2', v2.file, baselineEnv, calls.modernList],
+        ['legacy', handlerServer, handlerEnv(nodeOptions), calls.legacyList],
       ] as const) {
-        const { rps, failed } = await throughput(file, loadFile, env, call, LOAD);
-        runs[key].push(rps);
+        const { rps, cpuRps, failed } = await throughput(file, loadFile, serverEnv, call, LOAD);
+        tp[key].push(cpuRps);
+        wall[key].push(rps);
         failedTotal += failed;
       }
     }
-    const tpHandler = { rps: median(runs.handler) };
-    const tpHandlerLegacy = { rps: median(runs.legacy) };
-    const tpBaseline = { rps: median(runs.baseline) };
 
-    process.stdout.write('In-process: raw RS256 verifications and handler calls\n');
-    const rs256 = rs256PerSecond(token, issuer.publicKey);
+    // Each leg: a fresh handler warmed by one tools/list (static client), the DCR client's lastUsedAt
+    // cleared; so the burst meets a cold liveness cache and a due lastUsedAt write, as a new client's
+    // first burst does, in both eras alike.
+    process.stdout.write(`Concurrency: ${LATENCY_ROUNDS} interleaved rounds of ${CONCURRENCY.total} whoami calls (DCR client), ${CONCURRENCY.connections} in flight, a fresh handler each\n`);
+    const lat = { modern: [] as Latencies[], legacy: [] as Latencies[] };
+    for (let round = 0; round < LATENCY_ROUNDS; round++) {
+      await resetLastUsed(dynamo.endpoint);
+      lat.modern.push(await latencies(handlerServer, loadFile, handlerEnv(nodeOptions), calls.modernList, calls.modernWhoami, CONCURRENCY));
+      await resetLastUsed(dynamo.endpoint);
+      lat.legacy.push(await latencies(handlerServer, loadFile, handlerEnv(nodeOptions), calls.legacyList, calls.legacyWhoami, CONCURRENCY));
+      failedTotal += lat.modern[round].failed + lat.legacy[round].failed;
+    }
+
+    process.stdout.write('In-process: raw RS256 verifications and handler calls, interleaved\n');
     Object.assign(process.env, env);
-    const { handler } = (await import(pathToFileURL(lambdaBundle.file).href)) as { handler: (event: HttpEvent) => Promise<HttpResult> };
-    const inProcess = await handlerCallsPerSecond(handler, modernList);
+    const { handler } = (await import(pathToFileURL(lambdaBundle.file).href)) as { handler: Handler };
+    const rs256Runs: number[] = [];
+    const listRuns: number[] = [];
+    const whoamiRuns: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      rs256Runs.push(rs256PerSecond(calls.staticToken, issuer.publicKey));
+      listRuns.push(await handlerCallsPerSecond(handler, calls.modernList));
+      whoamiRuns.push(await handlerCallsPerSecond(handler, calls.modernWhoami));
+    }
+    const rs256 = median(rs256Runs);
+    const list = median(listRuns);
+    const whoami = median(whoamiRuns);
 
-    const cold = { handler: median(coldHandler), baseline: median(coldBaseline) };
-    const rows: [string, string, string, number, string, boolean][] = [
-      ['bundle, minified', kb(lambdaBundle.bytes), kb(baselineServer.bytes), lambdaBundle.bytes / baselineServer.bytes, `≤ ${TARGETS.bundle}`, lambdaBundle.bytes / baselineServer.bytes <= TARGETS.bundle],
-      ['bundle, gzipped', kb(lambdaBundle.gzipBytes), kb(baselineServer.gzipBytes), lambdaBundle.gzipBytes / baselineServer.gzipBytes, `≤ ${TARGETS.bundle}`, lambdaBundle.gzipBytes / baselineServer.gzipBytes <= TARGETS.bundle],
-      ['cold start, median ms', fmt(cold.handler), fmt(cold.baseline), cold.handler / cold.baseline, `≤ ${TARGETS.init}`, cold.handler / cold.baseline <= TARGETS.init],
-      ['tools/list req/s (1 core)', fmt(tpHandler.rps), fmt(tpBaseline.rps), tpHandler.rps / tpBaseline.rps, `≥ ${TARGETS.throughput}`, tpHandler.rps / tpBaseline.rps >= TARGETS.throughput],
-    ];
+    const m = {
+      coldHandler: median(cold.handler), coldOther: median(cold.other), coldV1: median(cold.v1), coldV2: median(cold.v2),
+      tpHandler: median(tp.handler), tpLegacy: median(tp.legacy), tpV1: median(tp.v1), tpV2: median(tp.v2),
+      p99Modern: median(lat.modern.map((l) => l.p99)), p99Legacy: median(lat.legacy.map((l) => l.p99)),
+      p50Modern: median(lat.modern.map((l) => l.p50)), p50Legacy: median(lat.legacy.map((l) => l.p50)),
+    };
+    const ratios = {
+      inProcessShareOfRs256: list / rs256,
+      whoamiShareOfRs256: whoami / rs256,
+      coldStartRatio: m.coldHandler / m.coldV1,
+      coldStartRatioOtherNodeOptions: m.coldOther / m.coldV1,
+      coldStartRatioV2: m.coldHandler / m.coldV2,
+      httpRatioV1: m.tpHandler / m.tpV1,
+      httpRatioV2: m.tpHandler / m.tpV2,
+      bundleRatioV1: lambdaBundle.bytes / v1.bytes,
+      bundleRatioV2: lambdaBundle.bytes / v2.bytes,
+      bundleGzipRatioV1: lambdaBundle.gzipBytes / v1.gzipBytes,
+      bundleGzipRatioV2: lambdaBundle.gzipBytes / v2.gzipBytes,
+      legacyP99Ratio: m.p99Legacy / m.p99Modern,
+    };
+
+    const row = (name: string, handlerValue: string, v1Value: string, v2Value: string, ratio: string, target: string, pass: boolean) =>
+      `| ${name} | ${handlerValue} | ${v1Value} | ${v2Value} | ${ratio} | ${target} | ${pass ? 'PASS' : 'FAIL'} |`;
+    const both = (a: number, b: number) => `${a.toFixed(2)} / ${b.toFixed(2)}`;
     const table = [
-      '| metric | MCP Lambda handler | baseline (SDK v1 Express + requireBearerAuth + jose) | ratio | target | result |',
-      '|---|---|---|---|---|---|',
-      ...rows.map(([name, a, b, ratio, target, pass]) => `| ${name} | ${a} | ${b} | ${ratio.toFixed(2)} | ${target} | ${pass ? 'PASS' : 'FAIL'} |`),
+      '| metric | MCP Lambda handler | v1 baseline | v2 baseline | ratio (v1 / v2) | target | result |',
+      '|---|---|---|---|---|---|---|',
+      row('bundle, minified', kb(lambdaBundle.bytes), kb(v1.bytes), kb(v2.bytes), both(ratios.bundleRatioV1, ratios.bundleRatioV2), `≤ ${TARGETS.bundle}`, Math.max(ratios.bundleRatioV1, ratios.bundleRatioV2) <= TARGETS.bundle),
+      row('bundle, gzipped', kb(lambdaBundle.gzipBytes), kb(v1.gzipBytes), kb(v2.gzipBytes), both(ratios.bundleGzipRatioV1, ratios.bundleGzipRatioV2), `≤ ${TARGETS.bundle}`, Math.max(ratios.bundleGzipRatioV1, ratios.bundleGzipRatioV2) <= TARGETS.bundle),
+      row(`cold start, median ms (NODE_OPTIONS "${nodeOptions}")`, fmt(m.coldHandler), fmt(m.coldV1), fmt(m.coldV2), both(ratios.coldStartRatio, ratios.coldStartRatioV2), `≤ ${TARGETS.cold} (v1)`, ratios.coldStartRatio <= TARGETS.cold),
+      row(`cold start, median ms (NODE_OPTIONS "${otherOptions}")`, fmt(m.coldOther), fmt(m.coldV1), fmt(m.coldV2), both(ratios.coldStartRatioOtherNodeOptions, m.coldOther / m.coldV2), 'for comparison', true),
+      row('tools/list answers per server CPU second', fmt(m.tpHandler), fmt(m.tpV1), fmt(m.tpV2), both(ratios.httpRatioV1, ratios.httpRatioV2), `≥ ${TARGETS.httpV1} / ≥ ${TARGETS.httpV2}`, ratios.httpRatioV1 >= TARGETS.httpV1 && ratios.httpRatioV2 >= TARGETS.httpV2),
     ];
-    process.stdout.write(`\n${table.join('\n')}\n\n`);
-    process.stdout.write(`cold start samples (ms): handler ${coldHandler.map(fmt).join(', ')}; baseline ${coldBaseline.map(fmt).join(', ')}\n`);
-    process.stdout.write(`handler over HTTP, 2025-11-25 tools/list (legacy leg): ${fmt(tpHandlerLegacy.rps)} req/s (${(tpHandlerLegacy.rps / tpBaseline.rps).toFixed(2)}× baseline)\n`);
-    process.stdout.write(`throughput samples (req/s): handler ${runs.handler.map(fmt).join(', ')}; baseline ${runs.baseline.map(fmt).join(', ')}; handler legacy ${runs.legacy.map(fmt).join(', ')}\n`);
-    process.stdout.write(`non-200 answers under load: ${failedTotal}\n`);
-    process.stdout.write(`raw RS256 verifications/s (node:crypto, one core): ${fmt(rs256)}\n`);
-    process.stdout.write(`handler in-process authorized tools/list calls/s: ${fmt(inProcess)} = ${((inProcess / rs256) * 100).toFixed(1)}% of raw RS256\n`);
-    process.stdout.write(`liveness check: static client id (no DynamoDB call)\n`);
-    process.exitCode = rows.every((row) => row[5]) ? 0 : 1;
+    const lines = [
+      `in-process authorized tools/list: ${fmt(list)} calls/s = ${pct(ratios.inProcessShareOfRs256)} of raw RS256 (${fmt(rs256)}/s); target ≥ ${pct(TARGETS.inProcess)}: ${ratios.inProcessShareOfRs256 >= TARGETS.inProcess ? 'PASS' : 'FAIL'}`,
+      `in-process authorized tools/call whoami (liveness from cache): ${fmt(whoami)} calls/s = ${pct(ratios.whoamiShareOfRs256)} of raw RS256; target ≥ ${pct(TARGETS.whoami)}: ${ratios.whoamiShareOfRs256 >= TARGETS.whoami ? 'PASS' : 'FAIL'}`,
+      `concurrency ${CONCURRENCY.connections}, ${CONCURRENCY.total} whoami: p99 2025-11-25 ${fmt(m.p99Legacy)} ms vs 2026-07-28 ${fmt(m.p99Modern)} ms = ${ratios.legacyP99Ratio.toFixed(2)}× (target ≤ ${TARGETS.legacyP99}: ${ratios.legacyP99Ratio <= TARGETS.legacyP99 ? 'PASS' : 'FAIL'}); p50 ${fmt(m.p50Legacy)} vs ${fmt(m.p50Modern)} ms`,
+      `  p99 samples (ms): 2025-11-25 ${lat.legacy.map((l) => fmt(l.p99)).join(', ')}; 2026-07-28 ${lat.modern.map((l) => fmt(l.p99)).join(', ')}`,
+      `cold start samples (ms): handler ${cold.handler.map(fmt).join(', ')}; handler "${otherOptions}" ${cold.other.map(fmt).join(', ')}; v1 ${cold.v1.map(fmt).join(', ')}; v2 ${cold.v2.map(fmt).join(', ')}`,
+      `cold start spread (min–max ms): handler ${fmtSpread(cold.handler)}; handler "${otherOptions}" ${fmtSpread(cold.other)}; v1 ${fmtSpread(cold.v1)}; v2 ${fmtSpread(cold.v2)}`,
+      `handler over HTTP, 2025-11-25 tools/list: ${fmt(m.tpLegacy)} req/s (${(m.tpLegacy / m.tpV1).toFixed(2)}× v1, ${(m.tpLegacy / m.tpV2).toFixed(2)}× v2)`,
+      `throughput samples (answers per server CPU second): handler ${tp.handler.map(fmt).join(', ')}; v1 ${tp.v1.map(fmt).join(', ')}; v2 ${tp.v2.map(fmt).join(', ')}; handler 2025 ${tp.legacy.map(fmt).join(', ')}`,
+      `throughput per wall second (req/s, medians): handler ${fmt(median(wall.handler))}, v1 ${fmt(median(wall.v1))}, v2 ${fmt(median(wall.v2))}, handler 2025 ${fmt(median(wall.legacy))} (= ${(median(wall.handler) / median(wall.v1)).toFixed(2)}× v1, ${(median(wall.handler) / median(wall.v2)).toFixed(2)}× v2)`,
+      `in-process samples (calls/s): RS256 ${rs256Runs.map(fmt).join(', ')}; tools/list ${listRuns.map(fmt).join(', ')}; whoami ${whoamiRuns.map(fmt).join(', ')}`,
+      `non-200 answers under load: ${failedTotal}`,
+    ];
+    process.stdout.write(`\n${table.join('\n')}\n\n${lines.join('\n')}\n`);
+    if (jsonFile) {
+      const figures = {
+        date: new Date().toISOString(), functionNodeOptions: nodeOptions, ...ratios,
+        samples: { cold, throughput: tp, throughputWall: wall, p99: { modern: lat.modern.map((l) => l.p99), legacy: lat.legacy.map((l) => l.p99) }, rs256: rs256Runs, list: listRuns, whoami: whoamiRuns },
+        medians: { ...m, rs256, list, whoami },
+        bytes: { handler: lambdaBundle.bytes, v1: v1.bytes, v2: v2.bytes, handlerGzip: lambdaBundle.gzipBytes, v1Gzip: v1.gzipBytes, v2Gzip: v2.gzipBytes },
+      };
+      writeFileSync(jsonFile, `${JSON.stringify(figures, null, 2)}\n`);
+      process.stdout.write(`figures written to ${jsonFile}\n`);
+    }
+    const passed =
+      Math.max(ratios.bundleRatioV1, ratios.bundleRatioV2) <= TARGETS.bundle && ratios.coldStartRatio <= TARGETS.cold && ratios.httpRatioV1 >= TARGETS.httpV1 &&
+      ratios.httpRatioV2 >= TARGETS.httpV2 && ratios.inProcessShareOfRs256 >= TARGETS.inProcess && ratios.whoamiShareOfRs256 >= TARGETS.whoami && ratios.legacyP99Ratio <= TARGETS.legacyP99;
+    process.exitCode = passed && failedTotal === 0 ? 0 : 1;
   } finally {
+    await dynamo.stop();
     await issuer.close();
     rmSync(out, { recursive: true, force: true });
   }
 }
 
-function eventFor(call: HttpCall): HttpEvent {
-  return {
-    version: '2.0', routeKey: '$default', rawPath: '/mcp', rawQueryString: '', headers: { host: '127.0.0.1:9', ...call.headers },
-    body: call.body, isBase64Encoded: false,
-    requestContext: {
-      accountId: 'bench', apiId: 'bench', domainName: '127.0.0.1:9', domainPrefix: 'bench', requestId: 'bench', routeKey: '$default', stage: '$default',
-      http: { method: 'POST', path: '/mcp', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' }, time: '', timeEpoch: 0,
-    },
-  } as HttpEvent;
-}
-
-async function handlerCallsPerSecond(handler: (event: HttpEvent) => Promise<HttpResult>, call: HttpCall, durationMs = 2000): Promise<number> {
-  const first = await handler(eventFor(call));
-  if (first.statusCode !== 200) throw new Error(`in-process call failed: ${first.statusCode} ${first.body}`);
-  for (let i = 0; i < 200; i++) await handler(eventFor(call));
-  let count = 0;
-  const end = performance.now() + durationMs;
-  while (performance.now() < end) {
-    await handler(eventFor(call));
-    count++;
-  }
-  return count / (durationMs / 1000);
+function fmtSpread(values: number[]): string {
+  const { min, max } = spread(values);
+  return `${fmt(min)}–${fmt(max)}`;
 }
 
 main().catch((err) => {

@@ -1,6 +1,7 @@
 /** An RS256 key, its JWKS served on loopback, and Cognito-shaped access tokens for the benchmark. */
 import { createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { cpuSeconds, mainThreadCpu } from './inprocess';
 import type { AddressInfo } from 'node:net';
 
 export const KID = 'bench-key';
@@ -37,16 +38,75 @@ export async function startIssuer(): Promise<Issuer> {
   };
 }
 
-/** Raw RS256 signature verifications per second on this core (node:crypto, the same token). */
+/** Raw RS256 signature verifications per CPU second (node:crypto, the same token; see inprocess.ts). */
 export function rs256PerSecond(token: string, publicKey: KeyObject, durationMs = 1500): number {
   const [header, payload, signature] = token.split('.');
   const input = `${header}.${payload}`;
   const sig = Buffer.from(signature, 'base64url');
   let count = 0;
+  const cpu = mainThreadCpu();
   const end = performance.now() + durationMs;
   while (performance.now() < end) {
     for (let i = 0; i < 100; i++) createVerify('RSA-SHA256').update(input).verify(publicKey, sig);
     count += 100;
   }
-  return count / (durationMs / 1000);
+  const used = mainThreadCpu(cpu);
+  return count / cpuSeconds(used);
+}
+
+export const RESOURCE_URL = 'http://127.0.0.1:9/mcp';
+export const STATIC_CLIENT = 'bench-static-client';
+/** A DCR client id: its liveness is looked up in REGISTRATIONS_TABLE (then served from the cache). */
+export const DCR_CLIENT = 'bench-dcr-client';
+const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+
+/** The MCP handler's environment for the benchmark (`dynamodbEndpoint`: where REGISTRATIONS_TABLE lives). */
+export function benchEnv(issuer: Pick<Issuer, 'url'>, dynamodbEndpoint?: string): Record<string, string> {
+  return {
+    AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench',
+    RESOURCE_URL, AUTHORIZATION_SERVER_URL: 'http://127.0.0.1:9', STATIC_CLIENT_ID: STATIC_CLIENT,
+    REGISTRATIONS_TABLE: 'registrations', NOTES_TABLE: 'notes', SCOPE_READ: `${RESOURCE_URL}/read`, SCOPE_WRITE: `${RESOURCE_URL}/write`,
+    TOKEN_ISSUER: issuer.url, LOG_LEVEL: 'warn', NODE_NO_WARNINGS: '1',
+    ...(dynamodbEndpoint ? { DYNAMODB_ENDPOINT: dynamodbEndpoint } : {}),
+  };
+}
+
+export function userToken(issuer: Pick<Issuer, 'sign'>, clientId: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  return issuer.sign({
+    sub: 'bench-user', username: 'bench', client_id: clientId, token_use: 'access',
+    scope: `${RESOURCE_URL}/read ${RESOURCE_URL}/write`, iat: now, exp: now + 3600, jti: `bench-${clientId}`,
+  });
+}
+
+export interface HttpCallSpec {
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** The requests the benchmark sends: tools/list and tools/call whoami in both eras. */
+export function benchCalls(issuer: Pick<Issuer, 'sign'>) {
+  const staticToken = userToken(issuer, STATIC_CLIENT);
+  const dcrToken = userToken(issuer, DCR_CLIENT);
+  const base = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' });
+  const modern = (token: string, method: string, params: Record<string, unknown>, name?: string): HttpCallSpec => ({
+    headers: { ...base(token), 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...(name ? { 'mcp-name': name } : {}) },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: META } }),
+  });
+  const legacy = (token: string, method: string, params: Record<string, unknown>): HttpCallSpec => ({
+    headers: { ...base(token), 'mcp-protocol-version': '2025-11-25' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const whoami = { name: 'whoami', arguments: {} };
+  return {
+    staticToken,
+    modernList: modern(staticToken, 'tools/list', {}),
+    legacyList: legacy(staticToken, 'tools/list', {}),
+    /** whoami through a DCR client: the liveness lookup, served from its cache once warm. */
+    modernWhoami: modern(dcrToken, 'tools/call', whoami, 'whoami'),
+    legacyWhoami: legacy(dcrToken, 'tools/call', whoami),
+    /** whoami through the static client (no lookup), for the HTTP legs without DynamoDB. */
+    modernWhoamiStatic: modern(staticToken, 'tools/call', whoami, 'whoami'),
+    legacyWhoamiStatic: legacy(staticToken, 'tools/call', whoami),
+  };
 }

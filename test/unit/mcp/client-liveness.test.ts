@@ -161,3 +161,38 @@ test('a failed write is logged as a warning and the client is still live', async
   expect(lines).toHaveLength(1);
   expect(JSON.parse(lines[0])).toMatchObject({ level: 'warn', message: 'client lastUsedAt not recorded', clientId: 'a', errorName: 'AccessDeniedException' });
 });
+
+test('a burst of lookups for one client shares one GetItem and one lastUsedAt write', async () => {
+  const { ddb, calls, updates } = fakeDdb(new Set(['client#burst']));
+  const check = createClientCheck({ ddb, table: 't', staticClientId: 'static', ttlSeconds: 60 });
+  const answers = await Promise.all(Array.from({ length: 50 }, () => check('burst')));
+  expect(answers.every(Boolean)).toBe(true);
+  expect(calls).toEqual(['client#burst']);
+  expect(updates).toHaveLength(1);
+});
+
+test('a burst shares a failed lookup too, and the next request looks up again', async () => {
+  const { ddb, calls } = fakeDdb(new Set(['client#flaky']));
+  const real = (ddb as { getItem: (input: never) => Promise<unknown> }).getItem;
+  let fail = true;
+  (ddb as { getItem: unknown }).getItem = async (input: never) => {
+    calls.push('attempt');
+    if (fail) throw new Error('unreachable');
+    return real(input);
+  };
+  const check = createClientCheck({ ddb, table: 't', staticClientId: 'static', ttlSeconds: 60 });
+  const burst = await Promise.allSettled(Array.from({ length: 5 }, () => check('flaky')));
+  expect(burst.every((r) => r.status === 'rejected')).toBe(true);
+  expect(calls.filter((c) => c === 'attempt')).toHaveLength(1);
+  fail = false;
+  expect(await check('flaky')).toBe(true);
+});
+
+test('lookups without recordUse (a token naming no user) write nothing', async () => {
+  const { ddb, updates } = fakeDdb(new Set(['client#m2m']));
+  const check = createClientCheck({ ddb, table: 't', staticClientId: 'static', ttlSeconds: 0 });
+  expect(await check('m2m', { recordUse: false })).toBe(true);
+  expect(updates).toHaveLength(0);
+  expect(await check('m2m')).toBe(true);
+  expect(updates).toHaveLength(1);
+});
