@@ -75,9 +75,11 @@ describe('GET /authorize: the client and its redirect URI first, shown on a page
     expect(await brokerItems('consent#')).toHaveLength(before);
   });
 
-  test('the CIMD stub\'s refusal is shown clearly', async () => {
-    const result = await new Browser(world.handler).get(request({ client_id: 'https://client.example/app.json' }));
-    expect(result.body).toContain('not supported yet');
+  test('a CIMD client whose document cannot be fetched: the reason on a page, no redirect', async () => {
+    const result = await new Browser(world.handler).get(request({ client_id: 'https://client.invalid/app.json' }));
+    expect(result.statusCode).toBe(400);
+    expect(result.headers?.location).toBeUndefined();
+    expect(result.body).toContain('The client metadata document at https://client.invalid/app.json cannot be used');
   });
 
   test('RFC 8252 §7.3: a loopback redirect URI on another port is accepted', async () => {
