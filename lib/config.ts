@@ -230,6 +230,12 @@ export interface AppConfig {
    */
   readonly consentRememberSeconds: number;
   /**
+   * Accept Client ID Metadata Documents (facade env `CIMD_ENABLED`; only in `open` registration
+   * mode). Turn it off when the facade cannot reach the internet: clients then register instead.
+   * @default true
+   */
+  readonly cimd: boolean;
+  /**
    * An e-mail address subscribed to the alarm topic (SNS sends a confirmation mail first).
    * @default - none (the topic has no subscription; subscribe later in the console)
    */
@@ -269,6 +275,7 @@ export const DEFAULT_CONFIG: AppConfig = Object.freeze({
   registrationPoolBudget: 500,
   appClientQuota: 1000,
   consentRememberSeconds: 0,
+  cimd: true,
 });
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -324,6 +331,7 @@ export function parseConfig(get: Context): AppConfig {
     registrationPoolBudget: int(get, 'registrationPoolBudget', d.registrationPoolBudget, 1, 1_000_000),
     appClientQuota: int(get, 'appClientQuota', d.appClientQuota, 2, 1_000_000),
     consentRememberSeconds: int(get, 'consentRememberSeconds', d.consentRememberSeconds, 0, 31_536_000),
+    cimd: bool(get, 'cimd', d.cimd),
     alarmEmail: optionalText(get, 'alarmEmail', /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/),
   };
   if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {

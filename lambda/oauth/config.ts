@@ -56,6 +56,11 @@ export interface OAuthConfig {
   readonly rotationGraceSeconds: number;
   /** `SERVICE_DOCUMENTATION` (not in contracts.md): RFC 8414 `service_documentation`. @default none */
   readonly serviceDocumentation?: string;
+  /**
+   * `CIMD_ENABLED=false` turns Client ID Metadata Documents off (a facade without internet egress
+   * cannot fetch them; clients then register instead). They are accepted only in `open` mode anyway. @default true
+   */
+  readonly cimdEnabled: boolean;
   /** `MACHINE_CLIENTS`: client_credentials registrations are allowed, in `token` registration mode only. @default false */
   readonly machineClients: boolean;
   /** `REGISTRATION_POOL_BUDGET`: app clients open registrations and CIMD may create pool-wide. @default 500 */
@@ -158,6 +163,7 @@ export function loadConfig(env: Env): Readonly<OAuthConfig> {
     refreshTokenValidityDays: integer(env, 'REFRESH_TOKEN_VALIDITY_DAYS', 30, 1, 3650),
     rotationGraceSeconds: integer(env, 'REFRESH_TOKEN_ROTATION_GRACE_SECONDS', DEFAULT_ROTATION_GRACE_SECONDS, 0, 60),
     serviceDocumentation: optional(env, 'SERVICE_DOCUMENTATION') ? url(env, 'SERVICE_DOCUMENTATION') : undefined,
+    cimdEnabled: bool(env, 'CIMD_ENABLED', true),
     machineClients: bool(env, 'MACHINE_CLIENTS', false),
     registrationPoolBudget: integer(env, 'REGISTRATION_POOL_BUDGET', DEFAULT_REGISTRATION_POOL_BUDGET, 1, 100_000),
     localCimdTrustedOrigins: Object.freeze(origins(env, 'LOCAL_CIMD_TRUSTED_ORIGINS')),

@@ -10,15 +10,15 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_basic', 'clie
 /** Grant types a registered client may get (RFC 7591 `grant_types`). */
 export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 
-type MetadataConfig = Pick<OAuthConfig, 'issuerUrl' | 'jwksUri' | 'allowedScopes' | 'serviceDocumentation' | 'registrationMode' | 'machineClients'>;
+type MetadataConfig = Pick<OAuthConfig, 'issuerUrl' | 'jwksUri' | 'allowedScopes' | 'serviceDocumentation' | 'registrationMode' | 'machineClients' | 'cimdEnabled'>;
 
 /**
  * Client ID Metadata Documents follow the registration mode: a document lets any client in, as
  * open registration does, so `token` and `closed` deployments (pre-registered clients only) refuse
- * them and do not advertise them.
+ * them and do not advertise them. `CIMD_ENABLED=false` turns them off in `open` mode too.
  */
-export function cimdAccepted(config: Pick<OAuthConfig, 'registrationMode'>): boolean {
-  return config.registrationMode === 'open';
+export function cimdAccepted(config: Pick<OAuthConfig, 'registrationMode' | 'cimdEnabled'>): boolean {
+  return config.cimdEnabled && config.registrationMode === 'open';
 }
 
 function endpoints(config: MetadataConfig) {

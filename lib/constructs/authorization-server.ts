@@ -107,6 +107,8 @@ export interface AuthorizationServerProps {
   readonly registrationPoolBudget: number;
   /** Seconds an Allow is remembered per client and browser; 0 asks every time. */
   readonly consentRememberSeconds: number;
+  /** Client ID Metadata Documents accepted (open registration mode only). */
+  readonly cimd: boolean;
   readonly logLevel: string;
   readonly logRetentionDays: number;
   readonly retainData: boolean;
@@ -148,6 +150,7 @@ export class AuthorizationServer extends Construct {
       MACHINE_CLIENTS: String(props.machineClients),
       REGISTRATION_POOL_BUDGET: String(props.registrationPoolBudget),
       CONSENT_REMEMBER_SECONDS: String(props.consentRememberSeconds),
+      CIMD_ENABLED: String(props.cimd),
     };
     if (props.initialAccessTokenSha256) environment.INITIAL_ACCESS_TOKEN_SHA256 = props.initialAccessTokenSha256;
 

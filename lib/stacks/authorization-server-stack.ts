@@ -54,6 +54,7 @@ export class AuthorizationServerStack extends Stack {
       machineClients: config.machineClients,
       registrationPoolBudget: config.registrationPoolBudget,
       consentRememberSeconds: config.consentRememberSeconds,
+      cimd: config.cimd,
       logLevel: config.logLevel,
       logRetentionDays: config.logRetentionDays,
       retainData: config.retainData,

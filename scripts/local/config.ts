@@ -90,7 +90,7 @@ export function handlerEnv(
   urls: LocalUrls,
   ids: CognitoIds,
   endpoints: { dynamodb: string; cognito: string },
-  options: { clientCheckTtlSeconds: number; logLevel: string; allowedOrigins: string; brokerSigningKey: string; staticClientRedirectUris: readonly string[]; cimdTrustedOrigins?: readonly string[] },
+  options: { clientCheckTtlSeconds: number; logLevel: string; allowedOrigins: string; brokerSigningKey: string; staticClientRedirectUris: readonly string[]; cimdTrustedOrigins?: readonly string[]; cimd?: boolean },
 ): Record<string, string> {
   const { read, write } = resourceScopes(urls);
   return {
@@ -125,5 +125,6 @@ export function handlerEnv(
     RESOURCE_NAME: 'Local MCP server',
     // Local stack only (never set by the CDK app): CIMD documents over http from these origins.
     ...(options.cimdTrustedOrigins?.length ? { LOCAL_CIMD_TRUSTED_ORIGINS: options.cimdTrustedOrigins.join(',') } : {}),
+    ...(options.cimd === false ? { CIMD_ENABLED: 'false' } : {}),
   };
 }

@@ -45,6 +45,8 @@ export interface LocalStackOptions {
   readonly allowedOrigins?: string;
   /** Origins the facade may fetch CIMD documents from over http (`MCP_LOCAL_CIMD_TRUSTED_ORIGINS`, parsed). @default none */
   readonly cimdTrustedOrigins?: readonly string[];
+  /** Accept Client ID Metadata Documents (`MCP_LOCAL_CIMD=off` turns them off: offline machines, where clients should register instead). @default true */
+  readonly cimd?: boolean;
   /** Receives one line per request; `false` for silence. @default stdout */
   readonly log?: ((line: string) => void) | false;
   /** Aborts a start in progress (Ctrl-C while starting): nothing more is started, what was is stopped. */
@@ -197,6 +199,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       brokerSigningKey: loadOrCreateBrokerKey(stateDir),
       staticClientRedirectUris: STATIC_CLIENT_CALLBACKS,
       cimdTrustedOrigins: options.cimdTrustedOrigins,
+      cimd: options.cimd,
     });
     const { mcp, oauth } = await loadHandlers(env);
     // The login page's CSP must also name where the broker's /callback sends the browser (broker-relay.ts).

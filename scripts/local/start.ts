@@ -2,7 +2,8 @@
  * `npm start`: the whole system on this machine, no AWS account needed. Only node built-ins are
  * imported up front, so a missing `npm ci` becomes a one-sentence message, not a stack trace.
  * Settings: PORT (3000), MCP_LOCAL_USERNAME, MCP_LOCAL_PASSWORD, MCP_LOCAL_STATE_DIR (.local),
- * MCP_LOCAL_CIMD_TRUSTED_ORIGINS (none), LOG_LEVEL of the handlers (warn). See docs/local-stack.md.
+ * MCP_LOCAL_CIMD_TRUSTED_ORIGINS (none), MCP_LOCAL_CIMD (on; `off` for offline machines), LOG_LEVEL of
+ * the handlers (warn). See docs/local-stack.md.
  */
 import { createRequire } from 'node:module';
 
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
       password: process.env.MCP_LOCAL_PASSWORD || undefined,
       logLevel: process.env.LOG_LEVEL || undefined,
       cimdTrustedOrigins,
+      cimd: process.env.MCP_LOCAL_CIMD !== 'off',
       signal: aborter.signal,
     });
   } catch (err) {

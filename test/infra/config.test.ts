@@ -24,6 +24,7 @@ describe('parseConfig', () => {
       registrationPoolBudget: 500,
       appClientQuota: 1000,
       consentRememberSeconds: 0,
+      cimd: true,
       requireAudience: false,
       clientCheck: 'registrations',
       clientCheckTtlSeconds: 60,
@@ -88,9 +89,10 @@ describe('parseConfig', () => {
         registrationPoolBudget: '800',
         appClientQuota: '2000',
         consentRememberSeconds: '86400',
+        cimd: 'false',
         alarmEmail: 'ops@example.com',
       }),
-    ).toMatchObject({ machineClients: true, registrationPoolBudget: 800, appClientQuota: 2000, consentRememberSeconds: 86_400, alarmEmail: 'ops@example.com' });
+    ).toMatchObject({ machineClients: true, registrationPoolBudget: 800, appClientQuota: 2000, consentRememberSeconds: 86_400, cimd: false, alarmEmail: 'ops@example.com' });
   });
 
   it('accepts clientCheck=none once the sweeper is off', () => {

@@ -228,6 +228,7 @@ describe('Lambda functions', () => {
         'MACHINE_CLIENTS',
         'REGISTRATION_POOL_BUDGET',
         'CONSENT_REMEMBER_SECONDS',
+        'CIMD_ENABLED',
         'BROKER_SIGNING_KEY_SECRET_ARN',
       ].sort(),
     );
@@ -247,6 +248,7 @@ describe('Lambda functions', () => {
       MACHINE_CLIENTS: 'false',
       REGISTRATION_POOL_BUDGET: '500',
       CONSENT_REMEMBER_SECONDS: '0',
+      CIMD_ENABLED: 'true',
     });
     expect(env.STATIC_CLIENT_ID).toEqual({ 'Fn::ImportValue': expect.stringMatching(/^McpAuth-dev-Cognito:ExportsOutputRefAuthUserPoolStaticClient/) });
     expect(env.BROKER_SIGNING_KEY_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^AuthorizationServerBrokerSigningKeySecret/) });

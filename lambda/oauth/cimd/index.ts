@@ -118,7 +118,8 @@ async function fetchDocument(deps: OAuthDeps, url: URL, policy: CimdFetchPolicy)
  */
 export async function resolveCimdClient(deps: OAuthDeps, url: string, policy: CimdFetchPolicy = fetchPolicy(deps)): Promise<CimdClient> {
   if (!cimdAccepted(deps.config)) {
-    throw new CimdClientError(`This server accepts only registered clients (registration mode ${deps.config.registrationMode}), not client metadata documents.`);
+    const why = deps.config.cimdEnabled ? `registration mode ${deps.config.registrationMode}` : 'CIMD is turned off';
+    throw new CimdClientError(`This server accepts only registered clients (${why}), not client metadata documents.`);
   }
   const parsed = checkUrl(url, policy.trustedOrigins);
   const mapping = await getMapping(storeOf(deps), parsed.href);

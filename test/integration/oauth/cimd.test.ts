@@ -182,8 +182,9 @@ describe('provisioning', () => {
   });
 });
 
-test.each(['token', 'closed'])('registration mode %s: a CIMD client is refused before anything is fetched or created', async (mode) => {
-  const extra: Record<string, string> = mode === 'token' ? { REGISTRATION_MODE: 'token', INITIAL_ACCESS_TOKEN_SHA256: 'a'.repeat(64) } : { REGISTRATION_MODE: 'closed' };
+test.each(['token', 'closed', 'off'])('registration mode %s (off: open with CIMD_ENABLED=false): a CIMD client is refused before anything is fetched or created', async (mode) => {
+  const extra: Record<string, string> =
+    mode === 'token' ? { REGISTRATION_MODE: 'token', INITIAL_ACCESS_TOKEN_SHA256: 'a'.repeat(64) } : mode === 'closed' ? { REGISTRATION_MODE: 'closed' } : { CIMD_ENABLED: 'false' };
   const { environment, deps } = await setup(extra);
   const url = `${origin}/closed-${mode}.json`;
   await expect(resolveCimdClient(deps, url)).rejects.toMatchObject({ errorCode: 'invalid_client', description: expect.stringMatching(/accepts only registered clients/) });

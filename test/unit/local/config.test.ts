@@ -42,6 +42,11 @@ describe('handlerEnv', () => {
     expect(env.LOCAL_CIMD_TRUSTED_ORIGINS).toBe('http://127.0.0.1:8123,https://docs.example');
   });
 
+  test('MCP_LOCAL_CIMD=off reaches the facade as CIMD_ENABLED=false; on by default', () => {
+    expect(handlerEnv(urls, ids, endpoints, { ...options, cimd: false }).CIMD_ENABLED).toBe('false');
+    expect(handlerEnv(urls, ids, endpoints, options)).not.toHaveProperty('CIMD_ENABLED');
+  });
+
   test('sets nothing when none are given', () => {
     expect(handlerEnv(urls, ids, endpoints, options)).not.toHaveProperty('LOCAL_CIMD_TRUSTED_ORIGINS');
     expect(handlerEnv(urls, ids, endpoints, { ...options, cimdTrustedOrigins: [] })).not.toHaveProperty('LOCAL_CIMD_TRUSTED_ORIGINS');

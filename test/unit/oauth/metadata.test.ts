@@ -8,6 +8,7 @@ const config = {
   allowedScopes: ['https://mcp.example.test/mcp/read', 'openid'],
   registrationMode: 'open' as const,
   machineClients: false,
+  cimdEnabled: true,
 };
 
 test('RFC 8414 fields: the broker serves authorize, token and revoke; RFC 9207 iss and CIMD are advertised; the issuer is unchanged', () => {
@@ -46,4 +47,8 @@ test('client_credentials is advertised only with machine clients enabled (issue 
 
 test.each(['token', 'closed'] as const)('registration mode %s: CIMD is not advertised (only registered clients)', (registrationMode) => {
   expect(authorizationServerMetadata({ ...config, registrationMode })).not.toHaveProperty('client_id_metadata_document_supported');
+});
+
+test('CIMD_ENABLED=false: CIMD is not advertised in open mode either', () => {
+  expect(authorizationServerMetadata({ ...config, cimdEnabled: false })).not.toHaveProperty('client_id_metadata_document_supported');
 });
