@@ -1,0 +1,92 @@
+/**
+ * CloudWatch metrics in embedded metric format (EMF): a log line whose `_aws.CloudWatchMetrics`
+ * names metrics that CloudWatch Logs extracts from the line itself, so no function needs
+ * `cloudwatch:PutMetricData` (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
+ * Lines go through the logger (`log.metric`), one format for logs and metrics.
+ *
+ * Every metric is in namespace `McpAuth` with dimension `UserPoolId` (one value per stage), plus
+ * at most a few dimensions whose values the code chooses from a fixed set: never a user, a token,
+ * a client id or a path as sent. Each dimension value is a separate metric CloudWatch bills.
+ */
+import { log } from './logger';
+
+export const METRICS_NAMESPACE = 'McpAuth';
+export const POOL_DIMENSION = 'UserPoolId';
+
+export type MetricUnit = 'Count' | 'Milliseconds' | 'None';
+
+export interface MetricDatum {
+  readonly name: string;
+  readonly value: number;
+  /** @default 'Count' */
+  readonly unit?: MetricUnit;
+}
+
+/** Low-cardinality dimensions (name → one of a fixed set of values). */
+export type Dimensions = Readonly<Record<string, string>>;
+
+/** Pool id for functions without one (an MCP server trusting another issuer). */
+const NO_POOL = 'none';
+let userPoolId = NO_POOL;
+
+/** Set once at cold start from config (`USER_POOL_ID`), like `setLogLevel`. */
+export function setMetricsPool(poolId: string | undefined): void {
+  userPoolId = poolId || NO_POOL;
+}
+
+/** The EMF fields for `metrics`, all with the same dimensions (`UserPoolId` first). */
+export function emfFields(metrics: readonly MetricDatum[], dimensions: Dimensions = {}, timestamp = Date.now()): Record<string, unknown> {
+  const all = { [POOL_DIMENSION]: userPoolId, ...dimensions };
+  return {
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [
+        { Namespace: METRICS_NAMESPACE, Dimensions: [Object.keys(all)], Metrics: metrics.map((m) => ({ Name: m.name, Unit: m.unit ?? 'Count' })) },
+      ],
+    },
+    ...all,
+    ...Object.fromEntries(metrics.map((m) => [m.name, m.value])),
+  };
+}
+
+/** Writes one log line `message` with `fields` (redacted as any log line) and the metrics. */
+export function putMetrics(message: string, metrics: readonly MetricDatum[], dimensions: Dimensions = {}, fields: Record<string, unknown> = {}): void {
+  log.metric(message, fields, emfFields(metrics, dimensions));
+}
+
+/** Counts one event (`name` = 1) with the given dimensions. */
+export function countEvent(name: string, dimensions: Dimensions = {}): void {
+  putMetrics('metric', [{ name, value: 1 }], dimensions);
+}
+
+// Named counters of issue 15, for every part. The reasons are closed sets: add a member rather
+// than pass free text (an error message, a client name), which would make a metric per value.
+
+/** Why `/mcp` refused a bearer token (lambda/mcp/token-verifier.ts). */
+export type TokenRejectionReason =
+  | 'missing'
+  | 'malformed'
+  | 'expired'
+  | 'signature'
+  | 'issuer'
+  | 'audience'
+  | 'token_use'
+  | 'scope'
+  | 'client_gone'
+  | 'no_user'
+  | 'other';
+
+/** `TokenRejections{Reason}`: call once per refused bearer token. */
+export function countTokenRejection(reason: TokenRejectionReason): void {
+  countEvent('TokenRejections', { Reason: reason });
+}
+
+/** `LoginsCompleted`: call once per login the broker completes (its `/callback` issuing a code). */
+export function countLogin(): void {
+  countEvent('LoginsCompleted');
+}
+
+/** `Consents{Decision}`: call once per consent form answered. */
+export function countConsent(decision: 'allow' | 'deny'): void {
+  countEvent('Consents', { Decision: decision });
+}
