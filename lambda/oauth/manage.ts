@@ -6,10 +6,13 @@ import { registrationResponse } from './registration-response';
 import { authenticateRegistration, deleteClient, readClient, updateClient } from './registrations';
 import { jsonObjectBody } from './request';
 
-/** RFC 7592 §2.1: the current registration, with a new registration access token (§3; the old one stops working). */
+/**
+ * RFC 7592 §2.1: the current registration, with a new registration access token (§3; the old one
+ * stops working). Rate-limited like POST and PUT: the rotation writes.
+ */
 export async function getRegistrationRoute(deps: OAuthDeps, event: HttpEvent, clientId: string): Promise<HttpResult> {
   const record = await authenticateRegistration(deps, clientId, header(event, 'authorization'));
-  const { record: read, registrationAccessToken } = await readClient(deps, record);
+  const { record: read, registrationAccessToken } = await readClient(deps, record, caller(event));
   return json(200, registrationResponse(read, deps.config.issuerUrl, { registrationAccessToken }));
 }
 
