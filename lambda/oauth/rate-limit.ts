@@ -10,7 +10,11 @@
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TooManyRequestsError } from '../shared/errors';
+import { countEvent } from '../shared/metrics';
 import { translateTransient } from './aws-errors';
+
+/** 429: this address spent its budget (as opposed to Cognito throttling, also 429). */
+export class RateLimitExceededError extends TooManyRequestsError {}
 
 export interface RateLimit {
   readonly limit: number;
@@ -47,7 +51,8 @@ export async function consumeRegistrationQuota(
     );
   } catch (err) {
     if ((err as Error).name === 'ConditionalCheckFailedException') {
-      throw new TooManyRequestsError(
+      countEvent('RateLimitRefusals');
+      throw new RateLimitExceededError(
         `Too many registrations, updates or reads of registrations from this address; at most ${rate.limit} per ${rate.windowSeconds} seconds.`,
         windowEnd - nowSeconds,
       );

@@ -35,13 +35,13 @@ export const log = {
   warn: (message: string, fields: Record<string, unknown> = {}) => write('warn', message, fields),
   error: (message: string, fields: Record<string, unknown> = {}) => write('error', message, fields),
   /**
-   * An info line that carries CloudWatch embedded-metric fields (`metrics.ts`): written at every
+   * A line (info unless said otherwise) that carries CloudWatch embedded-metric fields (`metrics.ts`): written at every
    * level but `silent`, since CloudWatch reads the metrics from it. `fields` are redacted as usual;
    * `emf` (metric names, numbers and code-chosen dimension values) is not, so that a metric such as
    * `TokenRejections` keeps its value.
    */
-  metric: (message: string, fields: Record<string, unknown>, emf: Record<string, unknown>) => {
-    if (threshold !== 'silent') emit('info', message, fields, emf);
+  metric: (message: string, fields: Record<string, unknown>, emf: Record<string, unknown>, level: 'info' | 'error' = 'info') => {
+    if (threshold !== 'silent') emit(level, message, fields, emf);
   },
 };
 

@@ -50,8 +50,14 @@ export function emfFields(metrics: readonly MetricDatum[], dimensions: Dimension
 }
 
 /** Writes one log line `message` with `fields` (redacted as any log line) and the metrics. */
-export function putMetrics(message: string, metrics: readonly MetricDatum[], dimensions: Dimensions = {}, fields: Record<string, unknown> = {}): void {
-  log.metric(message, fields, emfFields(metrics, dimensions));
+export function putMetrics(
+  message: string,
+  metrics: readonly MetricDatum[],
+  dimensions: Dimensions = {},
+  fields: Record<string, unknown> = {},
+  level: 'info' | 'error' = 'info',
+): void {
+  log.metric(message, fields, emfFields(metrics, dimensions), level);
 }
 
 /** Counts one event (`name` = 1) with the given dimensions. */
@@ -62,18 +68,25 @@ export function countEvent(name: string, dimensions: Dimensions = {}): void {
 // Named counters of issue 15, for every part. The reasons are closed sets: add a member rather
 // than pass free text (an error message, a client name), which would make a metric per value.
 
-/** Why `/mcp` refused a bearer token (lambda/mcp/token-verifier.ts). */
+/**
+ * Why `/mcp` refused a bearer token, one per `TokenRejectedError` cause in lambda/mcp/token-verifier.ts
+ * (`missing`: no bearer token at all, lambda/mcp/authorize.ts).
+ */
 export type TokenRejectionReason =
   | 'missing'
   | 'malformed'
   | 'expired'
+  | 'not_yet_valid'
+  | 'no_expiry'
   | 'signature'
+  | 'unknown_key'
   | 'issuer'
   | 'audience'
   | 'token_use'
-  | 'scope'
-  | 'client_gone'
+  | 'no_client'
+  | 'no_subject'
   | 'no_user'
+  | 'client_gone'
   | 'other';
 
 /** `TokenRejections{Reason}`: call once per refused bearer token. */
