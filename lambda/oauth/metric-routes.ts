@@ -4,7 +4,6 @@
  */
 export const OAUTH_METRIC_ROUTES = [
   '/.well-known/oauth-authorization-server',
-  '/.well-known/openid-configuration',
   '/register',
   '/register/{client_id}',
   '/authorize',

@@ -34,19 +34,40 @@ export function setMetricsPool(poolId: string | undefined): void {
   userPoolId = poolId || NO_POOL;
 }
 
-/** The EMF fields for `metrics`, all with the same dimensions (`UserPoolId` first). */
-export function emfFields(metrics: readonly MetricDatum[], dimensions: Dimensions = {}, timestamp = Date.now()): Record<string, unknown> {
-  const all = { [POOL_DIMENSION]: userPoolId, ...dimensions };
+/** Metrics that share one set of dimensions. */
+export interface MetricGroup {
+  readonly metrics: readonly MetricDatum[];
+  readonly dimensions?: Dimensions;
+}
+
+/**
+ * The EMF fields for one line of metric groups, each with its own dimensions (`UserPoolId` first).
+ * Dimension values live at the top level of the line: groups naming the same dimension must agree.
+ */
+export function emfGroupFields(groups: readonly MetricGroup[], timestamp = Date.now()): Record<string, unknown> {
+  const withPool = groups.map((g) => ({ metrics: g.metrics, dimensions: { [POOL_DIMENSION]: userPoolId, ...g.dimensions } }));
   return {
     _aws: {
       Timestamp: timestamp,
-      CloudWatchMetrics: [
-        { Namespace: METRICS_NAMESPACE, Dimensions: [Object.keys(all)], Metrics: metrics.map((m) => ({ Name: m.name, Unit: m.unit ?? 'Count' })) },
-      ],
+      CloudWatchMetrics: withPool.map((g) => ({
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [Object.keys(g.dimensions)],
+        Metrics: g.metrics.map((m) => ({ Name: m.name, Unit: m.unit ?? 'Count' })),
+      })),
     },
-    ...all,
-    ...Object.fromEntries(metrics.map((m) => [m.name, m.value])),
+    ...Object.assign({}, ...withPool.map((g) => g.dimensions)),
+    ...Object.fromEntries(withPool.flatMap((g) => g.metrics.map((m) => [m.name, m.value]))),
   };
+}
+
+/** The EMF fields for `metrics`, all with the same dimensions (`UserPoolId` first). */
+export function emfFields(metrics: readonly MetricDatum[], dimensions: Dimensions = {}, timestamp = Date.now()): Record<string, unknown> {
+  return emfGroupFields([{ metrics, dimensions }], timestamp);
+}
+
+/** Writes one log line `message` with `fields` (redacted as any log line) and the metric groups. */
+export function putMetricGroups(message: string, groups: readonly MetricGroup[], fields: Record<string, unknown> = {}, level: 'info' | 'error' = 'info'): void {
+  log.metric(message, fields, emfGroupFields(groups), level);
 }
 
 /** Writes one log line `message` with `fields` (redacted as any log line) and the metrics. */
@@ -57,7 +78,7 @@ export function putMetrics(
   fields: Record<string, unknown> = {},
   level: 'info' | 'error' = 'info',
 ): void {
-  log.metric(message, fields, emfFields(metrics, dimensions), level);
+  putMetricGroups(message, [{ metrics, dimensions }], fields, level);
 }
 
 /** Counts one event (`name` = 1) with the given dimensions. */

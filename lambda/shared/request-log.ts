@@ -1,6 +1,6 @@
 import type { HttpEvent, HttpResult } from './http';
 import { errorFields } from './logger';
-import { putMetrics } from './metrics';
+import { putMetricGroups, type MetricGroup } from './metrics';
 
 /** The `Route` dimension of a path that matches none of the part's routes (scans, typos): one value for all. */
 export const OTHER_ROUTE = 'other';
@@ -25,8 +25,9 @@ const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
  * Wraps a handler so that each request writes one access-log line for operators: method, path,
  * status, latency and API Gateway's request id (to match the stage's access log). Never headers,
  * query strings or bodies: they carry tokens, codes and secrets. The same line carries the
- * request's metrics (`metrics.ts`): `Requests` (count) and `Latency` (ms) by `Part`, `Route`
- * (`routeOf`) and `StatusClass` (`2xx`…`5xx`; a handler that throws counts as `5xx`).
+ * request's metrics (`metrics.ts`): `Requests` (count) by `Part`, `Route` (`routeOf`) and
+ * `StatusClass` (`2xx`…`5xx`; a handler that throws counts as `5xx`), and `Latency` (ms) by `Part`
+ * and `Route`.
  */
 export function withRequestLog(
   part: string,
@@ -36,21 +37,21 @@ export function withRequestLog(
   return async (event) => {
     const started = performance.now();
     const fields = { part, method: event.requestContext?.http?.method, path: event.rawPath, requestId: event.requestContext?.requestId };
-    const metrics = (status: number, ms: number) => ({
-      data: [{ name: 'Requests', value: 1 }, { name: 'Latency', value: ms, unit: 'Milliseconds' as const }],
-      dimensions: { Part: part, Route: routeOf(event.rawPath ?? ''), StatusClass: statusClass(status) },
-    });
+    const route = { Part: part, Route: routeOf(event.rawPath ?? '') };
+    // Latency by route only: per status class too would double the metrics CloudWatch bills.
+    const metrics = (status: number, ms: number): MetricGroup[] => [
+      { metrics: [{ name: 'Requests', value: 1 }], dimensions: { ...route, StatusClass: statusClass(status) } },
+      { metrics: [{ name: 'Latency', value: ms, unit: 'Milliseconds' }], dimensions: route },
+    ];
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
     try {
       const result = await handle(event);
       const ms = elapsed();
-      const { data, dimensions } = metrics(result.statusCode ?? 200, ms);
-      putMetrics('request', data, dimensions, { ...fields, status: result.statusCode, ms });
+      putMetricGroups('request', metrics(result.statusCode ?? 200, ms), { ...fields, status: result.statusCode, ms });
       return result;
     } catch (err) {
       const ms = elapsed();
-      const { data, dimensions } = metrics(500, ms);
-      putMetrics('request failed', data, dimensions, { ...fields, ms, ...errorFields(err) }, 'error');
+      putMetricGroups('request failed', metrics(500, ms), { ...fields, ms, ...errorFields(err) }, 'error');
       throw err;
     }
   };

@@ -58,9 +58,12 @@ test('a handler that throws is logged as an error and the error goes on to the c
 
 /** The metrics a line declares, as CloudWatch extracts them: name → { value, dimensions }. */
 function metricsOf(line: Record<string, any>): Record<string, { value: unknown; unit: string; dimensions: Record<string, unknown> }> {
-  const [directive] = line._aws.CloudWatchMetrics;
-  const dimensions = Object.fromEntries(directive.Dimensions[0].map((d: string) => [d, line[d]]));
-  return Object.fromEntries(directive.Metrics.map((m: any) => [m.Name, { value: line[m.Name], unit: m.Unit, dimensions }]));
+  return Object.fromEntries(
+    line._aws.CloudWatchMetrics.flatMap((directive: any) => {
+      const dimensions = Object.fromEntries(directive.Dimensions[0].map((d: string) => [d, line[d]]));
+      return directive.Metrics.map((m: any) => [m.Name, { value: line[m.Name], unit: m.Unit, dimensions }]);
+    }),
+  );
 }
 
 describe('the same line carries the request metrics (EMF), by part, route and status class', () => {
@@ -74,10 +77,10 @@ describe('the same line carries the request metrics (EMF), by part, route and st
       await handler(httpEvent('GET', '/register/4l1ent1d0123', {}));
       const [line] = capture.lines();
       expect(line).toMatchObject({ message: 'request', path: '/register/4l1ent1d0123', status: 401 });
-      const dimensions = { UserPoolId: 'us-east-1_abc', Part: 'oauth', Route: '/register/{client_id}', StatusClass: '4xx' };
+      const route = { UserPoolId: 'us-east-1_abc', Part: 'oauth', Route: '/register/{client_id}' };
       expect(metricsOf(line)).toEqual({
-        Requests: { value: 1, unit: 'Count', dimensions },
-        Latency: { value: line.ms, unit: 'Milliseconds', dimensions },
+        Requests: { value: 1, unit: 'Count', dimensions: { ...route, StatusClass: '4xx' } },
+        Latency: { value: line.ms, unit: 'Milliseconds', dimensions: route },
       });
     } finally {
       capture.restore();
@@ -101,6 +104,7 @@ describe('the same line carries the request metrics (EMF), by part, route and st
     ['/register/abc', '/register/{client_id}'],
     ['/register/abc/def', 'other'],
     ['/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server'],
+    ['/.well-known/openid-configuration', 'other'],
     ['/token', '/token'],
     ['/wp-admin.php', 'other'],
     ['/registerX', 'other'],
