@@ -1,6 +1,9 @@
 /** Jest runs TypeScript through ts-jest in transpile-only mode; `npm run typecheck` does the type checking once. */
 module.exports = {
-  testEnvironment: 'node',
+  // Node, plus a flag telling the setup below whether the running test failed.
+  testEnvironment: '<rootDir>/test/support/quiet-environment.js',
+  // Handler log lines are held and printed only for a failed test, unless LOG_LEVEL is set.
+  setupFilesAfterEnv: ['<rootDir>/test/support/quiet-logs.ts'],
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {

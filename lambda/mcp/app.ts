@@ -28,10 +28,16 @@ const NO_STORE = { 'cache-control': 'no-store' } as const;
 /** How long clients and caches may keep the PRM document. */
 const PRM_MAX_AGE_SECONDS = 300;
 
-export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (event: HttpEvent) => Promise<HttpResult> {
+/** The paths this function serves: the MCP endpoint (at the resource URL's path, and /mcp) and RFC 9728 metadata. */
+export function mcpRoutes(config: Pick<McpConfig, 'resourceUrl'>): { mcp: string[]; prm: string[] } {
   const resourcePath = new URL(config.resourceUrl).pathname.replace(/\/+$/, '') || '/mcp';
-  const mcpPaths = new Set([resourcePath, '/mcp']);
-  const prmPaths = new Set([PRM_PATH, `${PRM_PATH}${resourcePath}`, `${PRM_PATH}/mcp`]);
+  return { mcp: [...new Set([resourcePath, '/mcp'])], prm: [...new Set([PRM_PATH, `${PRM_PATH}${resourcePath}`, `${PRM_PATH}/mcp`])] };
+}
+
+export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (event: HttpEvent) => Promise<HttpResult> {
+  const routes = mcpRoutes(config);
+  const mcpPaths = new Set(routes.mcp);
+  const prmPaths = new Set(routes.prm);
   const metadataUrl = resourceMetadataUrl(config.resourceUrl);
   const prmBody = JSON.stringify(protectedResourceMetadata(config));
   const fullScope = (role: ScopeRole) => (role === 'read' ? config.scopeRead : config.scopeWrite);

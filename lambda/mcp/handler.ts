@@ -5,8 +5,9 @@
  */
 import { createDynamoDbLite } from '../shared/dynamodb-lite';
 import { setLogLevel } from '../shared/logger';
-import { withRequestLog } from '../shared/request-log';
-import { createMcpApp } from './app';
+import { setMetricsPool } from '../shared/metrics';
+import { routeMatcher, withRequestLog } from '../shared/request-log';
+import { createMcpApp, mcpRoutes } from './app';
 import { configFromProcess, DEFAULT_LIST_TTL_MS } from './config';
 import { createJwksCache } from './jwks-fetcher';
 import { createMcpEndpoint } from './mcp-server';
@@ -20,6 +21,7 @@ export const SERVER_VERSION = '0.1.0';
 
 const config = configFromProcess();
 setLogLevel(config.logLevel);
+setMetricsPool(config.userPoolId);
 
 // A SigV4-signed JSON client instead of the AWS SDK: the function makes four DynamoDB calls, and
 // the SDK was half the bundle and most of the cold start (docs/mcp-server.md, "Performance").
@@ -41,5 +43,7 @@ const endpoint = createMcpEndpoint({
 
 const app = createMcpApp({ config, verify, endpoint, tools: TOOLS });
 
-/** The Lambda handler, with one access-log line per request. */
-export const handler = withRequestLog('mcp', app);
+const routes = mcpRoutes(config);
+
+/** The Lambda handler, with one access-log and metrics line per request (`Route`: one of `mcpRoutes`). */
+export const handler = withRequestLog('mcp', app, routeMatcher([...routes.mcp, ...routes.prm]));

@@ -116,12 +116,16 @@ export async function updateAppClient(
   }
 }
 
-/** Deletes the app client; an already-missing client counts as deleted (retries are idempotent). */
-export async function deleteAppClient(idp: CognitoIdentityProviderClient, settings: Pick<CognitoSettings, 'userPoolId'>, clientId: string): Promise<void> {
+/**
+ * Deletes the app client; an already-missing client counts as deleted (retries are idempotent).
+ * True if this call deleted it, false if it was already gone.
+ */
+export async function deleteAppClient(idp: CognitoIdentityProviderClient, settings: Pick<CognitoSettings, 'userPoolId'>, clientId: string): Promise<boolean> {
   try {
     await idp.send(new DeleteUserPoolClientCommand({ UserPoolId: settings.userPoolId, ClientId: clientId }));
+    return true;
   } catch (err) {
-    if (isNotFound(err)) return;
+    if (isNotFound(err)) return false;
     throw translateCognitoError(err, { step: 'DeleteUserPoolClient', clientId });
   }
 }

@@ -1,15 +1,20 @@
 /**
- * Per-source-IP rate limit on the calls that write Cognito app clients (POST /register and PUT
- * /register/{id}: Create/UpdateUserPoolClient share Cognito's 5 requests/s per pool), enforced in
+ * Per-source-IP rate limit on the registration calls that write: POST /register and PUT
+ * /register/{id} (Create/UpdateUserPoolClient share Cognito's 5 requests/s per pool) and GET
+ * /register/{id} (it rotates the registration access token, a DynamoDB write), enforced in
  * DynamoDB so that it holds across Lambda instances: a fixed-window counter item
  * `rate#<ip>#<window-start>` incremented by a conditional update, expiring through the table's TTL
- * (docs/contracts.md). Both calls spend one budget. Callers consume it only once the request is
+ * (docs/contracts.md). All three spend one budget. Callers consume it only once the request is
  * valid (a rejected request costs nothing) and never give it back: an attempt that Cognito then
  * throttled still counts, or a flood that causes the throttling would keep its budget.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TooManyRequestsError } from '../shared/errors';
+import { countEvent } from '../shared/metrics';
 import { translateTransient } from './aws-errors';
+
+/** 429: this address spent its budget (as opposed to Cognito throttling, also 429). */
+export class RateLimitExceededError extends TooManyRequestsError {}
 
 export interface RateLimit {
   readonly limit: number;
@@ -20,7 +25,7 @@ export interface RateLimit {
 const TTL_SLACK_SECONDS = 60;
 
 /**
- * Counts one registration or update for `sourceIp` in the current window; throws 429 with
+ * Counts one registration, update or read for `sourceIp` in the current window; throws 429 with
  * `Retry-After` (seconds to the next window) when the limit is already reached.
  */
 export async function consumeRegistrationQuota(
@@ -46,8 +51,9 @@ export async function consumeRegistrationQuota(
     );
   } catch (err) {
     if ((err as Error).name === 'ConditionalCheckFailedException') {
-      throw new TooManyRequestsError(
-        `Too many registrations or updates from this address; at most ${rate.limit} per ${rate.windowSeconds} seconds.`,
+      countEvent('RateLimitRefusals');
+      throw new RateLimitExceededError(
+        `Too many registrations, updates or reads of registrations from this address; at most ${rate.limit} per ${rate.windowSeconds} seconds.`,
         windowEnd - nowSeconds,
       );
     }

@@ -4,10 +4,15 @@ import { log } from '../shared/logger';
 import type { OAuthDeps } from './deps';
 import { authorizeRegistration } from './registration-policy';
 import { registrationResponse } from './registration-response';
+import { countRefusals, countRegistration } from './registration-metrics';
 import { registerClient } from './registrations';
 import { jsonObjectBody } from './request';
 
-export async function postRegister(deps: OAuthDeps, event: HttpEvent): Promise<HttpResult> {
+export function postRegister(deps: OAuthDeps, event: HttpEvent): Promise<HttpResult> {
+  return countRefusals('register', () => register(deps, event));
+}
+
+async function register(deps: OAuthDeps, event: HttpEvent): Promise<HttpResult> {
   authorizeRegistration(deps.config, header(event, 'authorization'));
   const requested = jsonObjectBody(event);
   const who = caller(event);
@@ -23,5 +28,6 @@ export async function postRegister(deps: OAuthDeps, event: HttpEvent): Promise<H
     sourceIp: who.sourceIp,
     userAgent: who.userAgent,
   });
+  countRegistration('Created');
   return json(201, registrationResponse(record, deps.config.issuerUrl, { clientSecret, registrationAccessToken }));
 }

@@ -175,10 +175,12 @@ async function checkSentSecret(deps: OAuthDeps, record: RegistrationRecord, sent
  * RFC 7592 §3: the client information response carries a registration access token, and the
  * server MAY rotate it. Only its hash is stored, so the token is rotated on every read: the new
  * one is returned and the old one stops working. Of two reads with one token exactly one wins
- * (conditional write); the other gets 401, never a token that was not stored.
+ * (conditional write); the other gets 401, never a token that was not stored. A read writes, so it
+ * spends the caller's rate-limit budget like a registration or an update (issue 15).
  */
-export async function readClient(deps: OAuthDeps, record: RegistrationRecord): Promise<IssuedRegistration> {
+export async function readClient(deps: OAuthDeps, record: RegistrationRecord, who: Caller): Promise<IssuedRegistration> {
   if (record.deletingAt) throw new RegistrationGoneError();
+  await consumeRegistrationQuota(deps.ddb, deps.config.registrationsTable, rateLimit(deps), who.sourceIp, deps.now());
   const registrationAccessToken = newOpaqueToken(REGISTRATION_TOKEN_BYTES);
   const registrationTokenHash = sha256Hex(registrationAccessToken);
   try {

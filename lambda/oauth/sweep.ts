@@ -78,12 +78,26 @@ export interface SweepSummary {
   readonly stoppedBy?: 'limit' | 'throttled' | 'failures';
 }
 
-/** Why `registration` is due for deletion at `now`, or undefined when it is kept. */
-export function sweepReason(registration: RegistrationUse, now: Date, config: SweepDeps['config']): SweepReason | undefined {
+/**
+ * First deploy (`sweeper-state.ts`): a registration without `lastUsedAt` made before the sweeper's
+ * first run (or of unknown age) counts as used at that run, not as never used.
+ */
+function usedAtFirstRun(registration: RegistrationUse, firstRunAt: Date | undefined): number | undefined {
+  if (!firstRunAt) return undefined;
+  const createdMs = Date.parse(registration.createdAt ?? '');
+  return Number.isNaN(createdMs) || createdMs < firstRunAt.getTime() ? firstRunAt.getTime() / 1000 : undefined;
+}
+
+/**
+ * Why `registration` is due for deletion at `now`, or undefined when it is kept. `firstRunAt`: when
+ * the sweeper first ran on this table (see `usedAtFirstRun`); without it, no registration predates it.
+ */
+export function sweepReason(registration: RegistrationUse, now: Date, config: SweepDeps['config'], firstRunAt?: Date): SweepReason | undefined {
   const nowSeconds = now.getTime() / 1000;
   if (registration.deletingAt !== undefined) return 'unfinished';
-  if (registration.lastUsedAt !== undefined) {
-    return nowSeconds - registration.lastUsedAt > config.registrationIdleDays * SECONDS_PER_DAY ? 'idle' : undefined;
+  const lastUsedAt = registration.lastUsedAt ?? usedAtFirstRun(registration, firstRunAt);
+  if (lastUsedAt !== undefined) {
+    return nowSeconds - lastUsedAt > config.registrationIdleDays * SECONDS_PER_DAY ? 'idle' : undefined;
   }
   // Registered (or last updated) this long ago; no date to judge by: keep it (the caller logs it).
   const sinceMs = Math.max(...[registration.createdAt, registration.updatedAt].map((iso) => Date.parse(iso ?? '')).filter((ms) => !Number.isNaN(ms)));
@@ -148,9 +162,9 @@ const isoOf = (epochSeconds: number | undefined) => (epochSeconds === undefined 
  * Deletes the registrations that are idle or were never used (see `sweepReason`), sequentially,
  * at most `maxDeletions` per run. A Cognito throttle ends the run: the registration it hit keeps
  * both its app client and its record, and the next run picks it up. An app client that is already
- * gone counts as deleted, so its record goes too.
+ * gone counts as deleted, so its record goes too. `firstRunAt`: see `sweepReason`.
  */
-export async function sweepRegistrations(deps: SweepDeps, limits: SweepLimits = {}): Promise<SweepSummary> {
+export async function sweepRegistrations(deps: SweepDeps, limits: SweepLimits = {}, firstRunAt?: Date): Promise<SweepSummary> {
   const maxDeletions = limits.maxDeletions ?? MAX_DELETIONS_PER_RUN;
   const pauseMs = limits.pauseMs ?? DELETE_PAUSE_MS;
   const now = deps.now();
@@ -159,7 +173,7 @@ export async function sweepRegistrations(deps: SweepDeps, limits: SweepLimits = 
 
   for await (const registration of registrations(deps)) {
     scanned++;
-    const reason = sweepReason(registration, now, deps.config);
+    const reason = sweepReason(registration, now, deps.config, firstRunAt);
     if (!reason) {
       if (registration.lastUsedAt === undefined && registration.createdAt === undefined) {
         log.warn('registration kept: it has neither createdAt nor lastUsedAt', { clientId: registration.clientId });
@@ -179,7 +193,7 @@ export async function sweepRegistrations(deps: SweepDeps, limits: SweepLimits = 
     try {
       // Judge again on a fresh read right before deleting: a client seen since the scan is kept.
       const fresh = await current(deps, registration.clientId);
-      if (!fresh || !sweepReason(fresh, deps.now(), deps.config)) {
+      if (!fresh || !sweepReason(fresh, deps.now(), deps.config, firstRunAt)) {
         kept++;
         continue;
       }

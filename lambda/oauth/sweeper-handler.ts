@@ -1,13 +1,15 @@
 /**
  * The registration sweeper's Lambda entry, run daily by an EventBridge rule (lib/constructs/
- * registration-sweeper.ts): deletes idle and never-used registrations (`sweep.ts`) and returns the
- * run's summary. Config and AWS clients are built once per container.
+ * registration-sweeper.ts): deletes idle and never-used registrations and orphaned app clients,
+ * publishes the pool's app-client count (`sweeper-run.ts`) and returns the run's summary. Config
+ * and AWS clients are built once per container.
  */
 import type { ScheduledEvent } from 'aws-lambda';
 import { setLogLevel } from '../shared/logger';
 import { loadSweeperConfig } from './config';
 import { createAwsClients } from './deps';
-import { sweepRegistrations, type SweepDeps, type SweepSummary } from './sweep';
+import type { SweepDeps } from './sweep';
+import { runSweeper, type SweeperRun } from './sweeper-run';
 
 const config = loadSweeperConfig(process.env);
 setLogLevel(config.logLevel);
@@ -19,6 +21,6 @@ const deps: SweepDeps = {
 };
 
 /** The scheduled event carries nothing the sweeper needs; a run depends only on the clock and the table. */
-export async function handler(_event: ScheduledEvent): Promise<SweepSummary> {
-  return sweepRegistrations(deps);
+export async function handler(_event: ScheduledEvent): Promise<SweeperRun> {
+  return runSweeper(deps);
 }

@@ -17,6 +17,15 @@ export const CUSTOM_METRICS = {
   appClients: 'AppClients',
   /** Count: registrations the sweeper failed to delete in a run. */
   sweeperFailures: 'SweeperFailures',
+  /** Count: registrations the sweeper deleted in a run (lambda/oauth/sweeper-run.ts). */
+  registrationsSwept: 'RegistrationsSwept',
+  /** Count: orphaned app clients (no registration record) the sweeper deleted in a run. */
+  orphansDeleted: 'OrphansDeleted',
+  /** Counts from the facade (lambda/oauth/registration-metrics.ts, rate-limit.ts), dimension UserPoolId only. */
+  registrationsCreated: 'RegistrationsCreated',
+  registrationsUpdated: 'RegistrationsUpdated',
+  registrationsDeleted: 'RegistrationsDeleted',
+  rateLimitRefusals: 'RateLimitRefusals',
   dimension: 'UserPoolId',
 } as const;
 
@@ -274,6 +283,16 @@ export class Monitoring extends Construct {
           { value: props.appClientQuota, label: 'quota', color: cloudwatch.Color.RED },
         ],
       }),
+    );
+    const sums = (names: string[], period: Duration) => names.map((name) => customMetric(name, 'Sum', period).with({ label: name }));
+    this.dashboard.addWidgets(
+      graph(
+        'Registrations (per hour)',
+        sums([CUSTOM_METRICS.registrationsCreated, CUSTOM_METRICS.registrationsUpdated, CUSTOM_METRICS.registrationsDeleted, CUSTOM_METRICS.rateLimitRefusals], Duration.hours(1)),
+      ),
+      ...(props.sweeper
+        ? [graph('Registration sweeper (per day)', sums([CUSTOM_METRICS.registrationsSwept, CUSTOM_METRICS.orphansDeleted, CUSTOM_METRICS.sweeperFailures], Duration.days(1)))]
+        : []),
     );
   }
 }

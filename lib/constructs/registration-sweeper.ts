@@ -30,7 +30,8 @@ export interface RegistrationSweeperProps {
 
 /**
  * Deletes idle and never-used DCR registrations once a day (docs/registration.md, "Cleanup"), each
- * through the RFC 7592 delete unit of work: Cognito app client first, then the record.
+ * through the RFC 7592 delete unit of work: Cognito app client first, then the record; then deletes
+ * orphaned app clients and publishes the pool's app-client count (metric `McpAuth/AppClients`).
  */
 export class RegistrationSweeper extends Construct {
   public readonly handler: HandlerFunction;
@@ -65,8 +66,14 @@ export class RegistrationSweeper extends Construct {
     // back and record the first run in sweeper#state (UpdateItem), delete the record and a CIMD
     // client's cimd# mapping (DeleteItem); no other reads or writes of items.
     props.registrationsTable.grant(role, 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
-    // Delete the bridge's app clients of this pool only (the first step of the RFC 7592 delete).
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cognito-idp:DeleteUserPoolClient'], resources: [props.userPool.userPoolArn] }));
+    // On this pool only: list its app clients (the AppClients count and orphans), read an orphan
+    // candidate's creation date (ListUserPoolClients does not return it), and delete app clients.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:ListUserPoolClients', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:DeleteUserPoolClient'],
+        resources: [props.userPool.userPoolArn],
+      }),
+    );
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'Daily run of the DCR registration sweeper',

@@ -131,7 +131,7 @@ describe('Lambda bundles', () => {
     const fn = sweeperFunction(dev.authorizationServer)!.Properties;
     const env = functionEnv(fn);
     const bundle = bundleOf(dev, fn);
-    // The config loads at import; the run then fails on its first call (the Scan) at the closed port.
+    // The config loads at import; the run then fails on its first call (sweeper#state) at the closed port.
     const script = `const { handler } = await import(${JSON.stringify(bundle)});
       try { await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} }); process.stdout.write('RESULT ran'); }
       catch (err) { process.stdout.write('RESULT ' + err.name + ': ' + err.message); }`;

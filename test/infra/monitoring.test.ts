@@ -133,7 +133,12 @@ describe('alarms', () => {
   });
 
   it('Cognito app clients at 80% of appClientQuota, on the daily maximum the sweeper publishes', () => {
-    expect(CUSTOM_METRICS).toEqual({ namespace: 'McpAuth', appClients: 'AppClients', sweeperFailures: 'SweeperFailures', dimension: 'UserPoolId' });
+    // The names the handlers publish (lambda/shared/metrics.ts, lambda/oauth/sweeper-run.ts, registration-metrics.ts).
+    expect(CUSTOM_METRICS).toEqual({
+      namespace: 'McpAuth', appClients: 'AppClients', sweeperFailures: 'SweeperFailures', registrationsSwept: 'RegistrationsSwept', orphansDeleted: 'OrphansDeleted',
+      registrationsCreated: 'RegistrationsCreated', registrationsUpdated: 'RegistrationsUpdated', registrationsDeleted: 'RegistrationsDeleted', rateLimitRefusals: 'RateLimitRefusals',
+      dimension: 'UserPoolId',
+    });
     expect(alarmsOf(dev)['mcp-auth-dev-app-clients-near-quota']).toMatchObject({
       Namespace: 'McpAuth', MetricName: 'AppClients', Statistic: 'Maximum', Period: 86_400,
       Dimensions: [{ Name: 'UserPoolId', Value: { 'Fn::ImportValue': expect.stringMatching(/ExportsOutputRefAuthUserPool/) } }],
@@ -169,10 +174,16 @@ describe('functions and dashboard', () => {
       'ConsumedWriteCapacityUnits',
       'AppClients',
       '80% of quota',
+      'RegistrationsCreated',
+      'RateLimitRefusals',
+      'OrphansDeleted',
+      'RegistrationsSwept',
       'alarm',
     ]) {
       expect(body).toContain(needle);
     }
-    expect(JSON.stringify(resourcesOf(tuned.monitoring, 'AWS::CloudWatch::Dashboard')[0][1].Properties.DashboardBody)).not.toContain('registration-sweeper');
+    const withoutSweeper = JSON.stringify(resourcesOf(tuned.monitoring, 'AWS::CloudWatch::Dashboard')[0][1].Properties.DashboardBody);
+    expect(withoutSweeper).not.toContain('registration-sweeper');
+    expect(withoutSweeper).not.toContain('OrphansDeleted');
   });
 });

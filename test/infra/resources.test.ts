@@ -486,7 +486,7 @@ describe('registration sweeper', () => {
     });
   });
 
-  it('may only Scan, GetItem, DeleteItem and UpdateItem (the pool budget) the registrations table and DeleteUserPoolClient on its pool', () => {
+  it('may only Scan, GetItem, UpdateItem and DeleteItem the registrations table and list, describe and delete app clients of its pool', () => {
     const sweeperRole = resourcesOf(dev.authorizationServer, 'AWS::IAM::Role').find(([id]) => id.startsWith('RegistrationSweeper'))![0];
     const policies = resourcesOf(dev.authorizationServer, 'AWS::IAM::Policy').filter(([, p]) =>
       p.Properties.Roles.some((r: any) => r.Ref === sweeperRole),
@@ -496,7 +496,11 @@ describe('registration sweeper', () => {
     expect(byAction).toEqual([
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: expect.stringContaining('RegistrationSweeperHandlerLogs'), condition: undefined },
       { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'], resource: expect.stringMatching(/^\{"Fn::GetAtt":\["RegistrationsTable[0-9A-F]+","Arn"\]\}$/), condition: undefined },
-      { actions: ['cognito-idp:DeleteUserPoolClient'], resource: expect.stringMatching(/UserPool[0-9A-F]+Arn/), condition: undefined },
+      {
+        actions: ['cognito-idp:DeleteUserPoolClient', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:ListUserPoolClients'],
+        resource: expect.stringMatching(/UserPool[0-9A-F]+Arn/),
+        condition: undefined,
+      },
     ]);
   });
 

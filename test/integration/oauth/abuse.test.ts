@@ -107,6 +107,38 @@ describe('PUT /register/{id} spends the same per-IP budget (UpdateUserPoolClient
   });
 });
 
+describe('GET /register/{id} spends the same per-IP budget (it rotates the registration access token: a write)', () => {
+  test('valid reads count, refused ones do not; over the budget: 429 and the token is not rotated', async () => {
+    const environment = await newEnvironment(services, { REGISTRATION_RATE_LIMIT: '3', REGISTRATION_RATE_WINDOW_SECONDS: '3600' });
+    const { handler } = buildHandler(services, environment);
+    const ip = '198.51.100.30';
+    const created = bodyOf(await handler(event('POST', '/register', { body: publicClient(), sourceIp: ip })));
+    const id = created.client_id as string;
+    let token = created.registration_access_token as string;
+    const get = (bearer = token, sourceIp = ip) => handler(event('GET', `/register/${id}`, { headers: { authorization: `Bearer ${bearer}` }, sourceIp }));
+    const storedHash = async () => (await registrationItems(services, environment.table))[0].registrationTokenHash;
+
+    // A wrong token: 401, costs nothing.
+    for (let i = 0; i < 3; i++) expect((await get('not-the-token')).statusCode).toBe(401);
+    for (const n of [2, 3]) {
+      const read = await get();
+      expect({ n, status: read.statusCode }).toEqual({ n, status: 200 });
+      token = bodyOf(read).registration_access_token as string;
+    }
+    const hashBefore = await storedHash();
+    const limited = await get();
+    expect(limited.statusCode).toBe(429);
+    expect(bodyOf(limited)).toEqual({ error: 'temporarily_unavailable', error_description: expect.stringMatching(/reads of registrations/) });
+    expect(Number(headerOf(limited, 'retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await storedHash()).toBe(hashBefore);
+    // Registration shares the budget; from another address the same token still works.
+    expect((await handler(event('POST', '/register', { body: publicClient(), sourceIp: ip }))).statusCode).toBe(429);
+    expect((await get(token, '198.51.100.31')).statusCode).toBe(200);
+    const counter = (await scanTable(services, environment.table)).find((i) => String(i.pk).startsWith(`rate#${ip}#`));
+    expect(counter).toMatchObject({ count: 3 });
+  });
+});
+
 describe('registration modes', () => {
   test('closed: 403 access_denied, nothing created', async () => {
     const environment = await newEnvironment(services, { REGISTRATION_MODE: 'closed' });

@@ -135,7 +135,7 @@ describe('throttling and quota', () => {
     const { handler } = buildHandler(services, limited);
     const retry = await handler(event('POST', '/register', { body: publicClient(), sourceIp: '192.0.2.77' }));
     expect(retry.statusCode).toBe(429);
-    expect(bodyOf(retry).error_description).toMatch(/Too many registrations or updates/);
+    expect(bodyOf(retry).error_description).toMatch(/Too many registrations, updates or reads of registrations/);
   });
 
   test('DynamoDB throttling on the rate-limit counter → 503 before anything is created', async () => {

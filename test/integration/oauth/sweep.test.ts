@@ -3,11 +3,15 @@
  * the facade at chosen times (an injected clock), `lastUsedAt` is written as the MCP server writes
  * it, and after a run Cognito and DynamoDB must agree: no app client without a record.
  */
-import { DeleteUserPoolClientCommand, TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolClientCommand, DeleteUserPoolClientCommand, ListUserPoolClientsCommand, TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { loadSweeperConfig } from '../../../lambda/oauth/config';
 import type { OAuthDeps } from '../../../lambda/oauth/deps';
+import { ORPHAN_MIN_AGE_SECONDS } from '../../../lambda/oauth/orphans';
+import { createCountedAppClient } from '../../../lambda/oauth/registrations';
 import { DELETE_PAUSE_MS, sweepRegistrations, type SweepDeps, type SweepLimits } from '../../../lambda/oauth/sweep';
+import { runSweeper } from '../../../lambda/oauth/sweeper-run';
+import { SWEEPER_STATE_KEY } from '../../../lambda/oauth/sweeper-state';
 import { bodyOf, buildHandler, event, faulty, listClients, newEnvironment, publicClient, registrationItems, scanTable, startServices, stopServices, type Environment, type Services } from './harness';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -235,5 +239,109 @@ describe('failures leave no orphan', () => {
     await services.ddb.send(new PutCommand({ TableName: environment.table, Item: { pk: 'client#bare', clientId: 'bare' } }));
     expect(await sweep()).toMatchObject({ scanned: 1, kept: 1, deleted: 0 });
     expect(logLines().some((l) => l.level === 'warn' && l.clientId === 'bare')).toBe(true);
+  });
+});
+
+describe('the daily run: first deploy', () => {
+  test('registrations without lastUsedAt made before the first run are not mass-deleted; they get the idle window from it', async () => {
+    const old = await registerAt(ago(200 * DAY), 'Before deploy');
+    const recent = await registerAt(ago(25 * HOUR), 'Just before deploy');
+    const firstRun = await runSweeper(sweeperDeps());
+    expect(firstRun.registrations).toMatchObject({ scanned: 2, deleted: 0, kept: 2 });
+    expect(firstRun.firstRunAt).toBe(NOW.toISOString());
+    const state = (await scanTable(services, environment.table)).find((i) => i.pk === SWEEPER_STATE_KEY);
+    expect(state).toMatchObject({ firstRunAt: NOW.toISOString() });
+
+    // A day later: the first run's time stays; a registration made after it follows the usual rules.
+    const later = new Date(NOW.getTime() + 1 * DAY);
+    const after = await registerAt(new Date(NOW.getTime() + 1 * HOUR), 'After deploy');
+    const second = await runSweeper(sweeperDeps({ now: () => later }));
+    expect(second.firstRunAt).toBe(NOW.toISOString());
+    expect(second.registrations).toMatchObject({ deleted: 0, kept: 3 });
+    const third = await runSweeper(sweeperDeps({ now: () => new Date(NOW.getTime() + 2 * DAY) }));
+    expect(third.registrations).toMatchObject({ deleted: 1, kept: 2 });
+    expect((await sides()).records).toEqual([old.id, recent.id].sort());
+
+    // 90 days after the first run, those never seen in use go; one used since the deploy stays.
+    await usedAt(recent.id, new Date(NOW.getTime() + 30 * DAY));
+    const last = await runSweeper(sweeperDeps({ now: () => new Date(NOW.getTime() + 91 * DAY) }));
+    expect(last.registrations).toMatchObject({ deleted: 1, kept: 1 });
+    expect(await sides()).toEqual({ clients: [recent.id], records: [recent.id] });
+    expect(after.id).toBeDefined();
+  });
+});
+
+describe('the daily run: orphaned app clients and the AppClients metric', () => {
+  /** cognito-local stamps CreationDate with the real clock: judge orphans by it. */
+  const later = (ms: number) => () => new Date(Date.now() + ms);
+  const budget = () => scanTable(services, environment.table).then((items) => items.find((i) => i.pk === 'budget#pool')?.count);
+  const sweeperState = (at: Date) =>
+    services.ddb.send(new PutCommand({ TableName: environment.table, Item: { pk: SWEEPER_STATE_KEY, firstRunAt: at.toISOString() } }));
+  /** An app client as a registration killed before its record was written leaves it (slot reserved). */
+  const orphan = async (name: string) => (await createCountedAppClient(facade, { ...publicClient({ client_name: name }), grant_types: ['authorization_code'] } as never, 500)).clientId;
+  const plainClient = async (name: string) =>
+    (await services.idp.send(new CreateUserPoolClientCommand({ UserPoolId: environment.poolId, ClientName: name }))).UserPoolClient!.ClientId!;
+  const runLine = () => logLines().find((l) => l.message === 'sweeper run')!;
+
+  test('deletes old prefixed app clients without a record, gives their slot back, keeps the rest, and publishes the counts', async () => {
+    await sweeperState(new Date(Date.now() - DAY)); // the sweeper ran before: orphans since hold a budget slot
+    const live = await registerAt(new Date(), 'Live');
+    const lost = await orphan('Lost');
+    const staticClient = await plainClient('mcp-local-static');
+    const loginClient = await plainClient('mcp-local-login');
+    expect(await budget()).toBe(2);
+
+    const run = await runSweeper(sweeperDeps({ now: later(ORPHAN_MIN_AGE_SECONDS * 1000 + 5 * 60_000) }));
+
+    expect(run.orphans).toEqual({ appClients: 3, deleted: 1, failed: 0 });
+    expect((await sides()).clients).toEqual([live.id, staticClient, loginClient].sort());
+    expect(await budget()).toBe(1);
+    expect(logLines().find((l) => l.message === 'orphaned app client deleted')).toMatchObject({ clientId: lost, clientName: 'dcr Lost', budgetSlotReleased: true });
+    const line = runLine();
+    expect(line._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'McpAuth', Dimensions: [['UserPoolId']] }] });
+    expect((line._aws as any).CloudWatchMetrics[0].Metrics.map((m: any) => m.Name).sort()).toEqual(['AppClients', 'OrphansDeleted', 'RegistrationsSwept', 'SweeperFailures']);
+    expect(line).toMatchObject({ UserPoolId: environment.poolId, AppClients: 3, OrphansDeleted: 1, RegistrationsSwept: 0, SweeperFailures: 0 });
+  });
+
+  test('an app client younger than the safety margin is kept: its registration may still be writing the record', async () => {
+    const young = await orphan('In flight');
+    const run = await runSweeper(sweeperDeps({ now: later(ORPHAN_MIN_AGE_SECONDS * 1000 - 5 * 60_000) }));
+    expect(run.orphans).toEqual({ appClients: 1, deleted: 0, failed: 0 });
+    expect((await sides()).clients).toEqual([young]);
+  });
+
+  test('an orphan created before the sweeper first ran is deleted but keeps the count: the budget may never have counted it', async () => {
+    await orphan('Old orphan');
+    expect(await budget()).toBe(1);
+    const run = await runSweeper(sweeperDeps({ now: later(2 * ORPHAN_MIN_AGE_SECONDS * 1000) }));
+    expect(run.orphans).toMatchObject({ deleted: 1 });
+    expect(await budget()).toBe(1);
+    expect(logLines().find((l) => l.message === 'orphaned app client deleted')).toMatchObject({ budgetSlotReleased: false });
+  });
+
+  test('the app clients of swept registrations are not counted; a failed listing is a failure and publishes no AppClients', async () => {
+    await sweeperState(ago(10 * DAY));
+    await registerAt(ago(3 * DAY), 'Abandoned');
+    expect((await runSweeper(sweeperDeps())).orphans).toMatchObject({ appClients: 0 });
+    expect(runLine()).toMatchObject({ RegistrationsSwept: 1, AppClients: 0, SweeperFailures: 0 });
+
+    logs.length = 0;
+    const idp = faulty(facade.idp, (c) => (c instanceof ListUserPoolClientsCommand ? new Error('AccessDeniedException') : undefined));
+    const run = await runSweeper(sweeperDeps({ idp }));
+    expect(run.orphans).toBeUndefined();
+    expect(runLine()).toMatchObject({ SweeperFailures: 1 });
+    expect(runLine()).not.toHaveProperty('AppClients');
+  });
+
+  test('after Cognito throttled the registration pass, orphans are counted but not deleted', async () => {
+    await sweeperState(new Date(Date.now() - 10 * DAY));
+    await registerAt(new Date(Date.now() - 3 * DAY), 'Abandoned');
+    const lost = await orphan('Lost');
+    const idp = faulty(facade.idp, (c) => (c instanceof DeleteUserPoolClientCommand ? new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }) : undefined));
+    const run = await runSweeper(sweeperDeps({ idp, now: later(2 * ORPHAN_MIN_AGE_SECONDS * 1000) }));
+    expect(run.registrations).toMatchObject({ stoppedBy: 'throttled', failed: 1 });
+    expect(run.orphans).toEqual({ appClients: 2, deleted: 0, failed: 0 });
+    expect((await sides()).clients).toContain(lost);
+    expect(runLine()).toMatchObject({ SweeperFailures: 1, AppClients: 2 });
   });
 });

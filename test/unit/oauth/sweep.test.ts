@@ -30,3 +30,22 @@ test('with an unused window longer than the idle window, a never-used registrati
   expect(sweepReason({ clientId: 'c', createdAt: isoAgo(2 * DAY) }, NOW, wide)).toBe('idle');
   expect(sweepReason({ clientId: 'c', createdAt: isoAgo(12 * HOUR) }, NOW, wide)).toBeUndefined();
 });
+
+describe('first deploy: a registration made before the sweeper first ran and never seen used counts as used at that run', () => {
+  const firstRun = new Date(NOW.getTime() - 10 * DAY * 1000);
+  test.each([
+    ['made long before the first run, never used: kept for idle days after it', { createdAt: isoAgo(400 * DAY) }, undefined],
+    ['without any date: kept the same way', {}, undefined],
+    ['made after the first run and never used: the unused window applies', { createdAt: isoAgo(2 * DAY) }, 'unused'],
+    ['made before the first run with a lastUsedAt: its own use decides', { createdAt: isoAgo(400 * DAY), lastUsedAt: secondsAgo(91 * DAY) }, 'idle'],
+  ])('%s', (_name, dates, expected) => {
+    expect(sweepReason({ clientId: 'c', ...dates }, NOW, config, firstRun)).toBe(expected);
+  });
+
+  test('idle days after the first run, a registration made before it and still never used goes', () => {
+    const longAgo = new Date(NOW.getTime() - (90 * DAY + 1) * 1000);
+    expect(sweepReason({ clientId: 'c', createdAt: isoAgo(400 * DAY) }, NOW, config, longAgo)).toBe('idle');
+    // Without the first-run rule the same record would have gone at once as never used.
+    expect(sweepReason({ clientId: 'c', createdAt: isoAgo(400 * DAY) }, NOW, config)).toBe('unused');
+  });
+});

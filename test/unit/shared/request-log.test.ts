@@ -1,6 +1,9 @@
 /** The access-log wrapper: one line per request with what an operator needs, nothing secret. */
 import { setLogLevel } from '../../../lambda/shared/logger';
-import { withRequestLog } from '../../../lambda/shared/request-log';
+import { mcpRoutes } from '../../../lambda/mcp/app';
+import { OAUTH_METRIC_ROUTES } from '../../../lambda/oauth/metric-routes';
+import { setMetricsPool } from '../../../lambda/shared/metrics';
+import { routeMatcher, withRequestLog } from '../../../lambda/shared/request-log';
 import { httpEvent } from '../../support/http-event';
 
 const secretEvent = () =>
@@ -51,4 +54,71 @@ test('a handler that throws is logged as an error and the error goes on to the c
   } finally {
     capture.restore();
   }
+});
+
+/** The metrics a line declares, as CloudWatch extracts them: name → { value, dimensions }. */
+function metricsOf(line: Record<string, any>): Record<string, { value: unknown; unit: string; dimensions: Record<string, unknown> }> {
+  return Object.fromEntries(
+    line._aws.CloudWatchMetrics.flatMap((directive: any) => {
+      const dimensions = Object.fromEntries(directive.Dimensions[0].map((d: string) => [d, line[d]]));
+      return directive.Metrics.map((m: any) => [m.Name, { value: line[m.Name], unit: m.Unit, dimensions }]);
+    }),
+  );
+}
+
+describe('the same line carries the request metrics (EMF), by part, route and status class', () => {
+  beforeEach(() => setMetricsPool('us-east-1_abc'));
+  afterEach(() => setMetricsPool(undefined));
+
+  test('Requests and Latency with the route template, never the path with its client id', async () => {
+    const capture = captureStdout();
+    try {
+      const handler = withRequestLog('oauth', async () => ({ statusCode: 401, body: '{}' }), routeMatcher(OAUTH_METRIC_ROUTES));
+      await handler(httpEvent('GET', '/register/4l1ent1d0123', {}));
+      const [line] = capture.lines();
+      expect(line).toMatchObject({ message: 'request', path: '/register/4l1ent1d0123', status: 401 });
+      const route = { UserPoolId: 'us-east-1_abc', Part: 'oauth', Route: '/register/{client_id}' };
+      expect(metricsOf(line)).toEqual({
+        Requests: { value: 1, unit: 'Count', dimensions: { ...route, StatusClass: '4xx' } },
+        Latency: { value: line.ms, unit: 'Milliseconds', dimensions: route },
+      });
+    } finally {
+      capture.restore();
+    }
+  });
+
+  test('a handler that throws counts as 5xx on its route', async () => {
+    const capture = captureStdout();
+    try {
+      const failing = withRequestLog('oauth', async () => { throw new Error('boom'); }, routeMatcher(OAUTH_METRIC_ROUTES));
+      await expect(failing(httpEvent('POST', '/register', {}))).rejects.toThrow('boom');
+      expect(metricsOf(capture.lines()[0]).Requests.dimensions).toMatchObject({ Route: '/register', StatusClass: '5xx' });
+    } finally {
+      capture.restore();
+    }
+  });
+
+  test.each([
+    ['/register', '/register'],
+    ['/register/', '/register'],
+    ['/register/abc', '/register/{client_id}'],
+    ['/register/abc/def', 'other'],
+    ['/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server'],
+    ['/.well-known/openid-configuration', 'other'],
+    ['/token', '/token'],
+    ['/wp-admin.php', 'other'],
+    ['/registerX', 'other'],
+  ])('facade route of %s: %s', (path, route) => {
+    expect(routeMatcher(OAUTH_METRIC_ROUTES)(path)).toBe(route);
+  });
+
+  test('MCP routes: the resource path, /mcp and the RFC 9728 metadata paths; anything else is other', () => {
+    const routes = mcpRoutes({ resourceUrl: 'https://api.example.test/prod/mcp' });
+    const routeOf = routeMatcher([...routes.mcp, ...routes.prm]);
+    expect(routeOf('/prod/mcp')).toBe('/prod/mcp');
+    expect(routeOf('/mcp')).toBe('/mcp');
+    expect(routeOf('/.well-known/oauth-protected-resource/prod/mcp')).toBe('/.well-known/oauth-protected-resource/prod/mcp');
+    expect(routeOf('/.well-known/oauth-protected-resource')).toBe('/.well-known/oauth-protected-resource');
+    expect(routeOf('/prod/mcp/../../etc/passwd')).toBe('other');
+  });
 });

@@ -1,0 +1,95 @@
+/**
+ * Registration metrics through the facade against dynalite and cognito-local (issue 15):
+ * created / updated / deleted, refusals by operation and reason, rate-limit refusals, all as
+ * embedded-metric lines whose dimensions never carry a client id, a token or an address.
+ */
+import { setMetricsPool } from '../../../lambda/shared/metrics';
+import { bodyOf, buildHandler, event, newEnvironment, publicClient, startServices, stopServices, type Environment, type Services } from './harness';
+
+let services: Services;
+let environment: Environment;
+let written: string[];
+
+beforeAll(async () => {
+  services = await startServices();
+});
+afterAll(() => stopServices(services));
+beforeEach(async () => {
+  environment = await newEnvironment(services, { REGISTRATION_RATE_LIMIT: '4' });
+  setMetricsPool(environment.poolId);
+  written = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  setMetricsPool(undefined);
+});
+
+interface Datum {
+  name: string;
+  value: unknown;
+  dimensions: Record<string, unknown>;
+}
+
+/** Every metric in the captured lines, as CloudWatch would extract it. */
+function metrics(): Datum[] {
+  const lines = written.flatMap((w) => w.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  return lines
+    .filter((l) => l._aws)
+    .flatMap((l) =>
+      l._aws.CloudWatchMetrics.flatMap((d: any) =>
+        d.Metrics.map((m: any) => ({ name: m.Name, value: l[m.Name], dimensions: Object.fromEntries(d.Dimensions[0].map((k: string) => [k, l[k]])) })),
+      ),
+    );
+}
+const named = (name: string) => metrics().filter((m) => m.name === name);
+
+test('created, updated and deleted registrations are counted; refusals by operation and reason', async () => {
+  const { handler } = buildHandler(services, environment);
+  const created = bodyOf(await handler(event('POST', '/register', { body: publicClient() })));
+  const id = created.client_id as string;
+  let token = created.registration_access_token as string;
+  const auth = () => ({ authorization: `Bearer ${token}` });
+
+  expect((await handler(event('POST', '/register', { body: publicClient({ redirect_uris: ['http://evil.example.com/cb'] }) }))).statusCode).toBe(400);
+  expect((await handler(event('GET', `/register/${id}`, { headers: { authorization: 'Bearer wrong' } }))).statusCode).toBe(401);
+  const read = await handler(event('GET', `/register/${id}`, { headers: auth() }));
+  token = bodyOf(read).registration_access_token as string;
+  const updated = await handler(event('PUT', `/register/${id}`, { headers: auth(), body: { ...publicClient({ client_name: 'Renamed' }), client_id: id } }));
+  expect(updated.statusCode).toBe(200);
+  token = bodyOf(updated).registration_access_token as string;
+  expect((await handler(event('DELETE', `/register/${id}`, { headers: auth() }))).statusCode).toBe(204);
+  expect((await handler(event('DELETE', `/register/${id}`, { headers: auth() }))).statusCode).toBe(401);
+
+  const pool = { UserPoolId: environment.poolId };
+  expect(named('RegistrationsCreated')).toEqual([{ name: 'RegistrationsCreated', value: 1, dimensions: pool }]);
+  expect(named('RegistrationsUpdated')).toEqual([{ name: 'RegistrationsUpdated', value: 1, dimensions: pool }]);
+  expect(named('RegistrationsDeleted')).toEqual([{ name: 'RegistrationsDeleted', value: 1, dimensions: pool }]);
+  expect(named('RegistrationsRefused').map((m) => m.dimensions)).toEqual([
+    { ...pool, Operation: 'register', Reason: 'invalid_redirect_uri' },
+    { ...pool, Operation: 'read', Reason: 'invalid_token' },
+    { ...pool, Operation: 'delete', Reason: 'invalid_token' },
+  ]);
+  // Low cardinality: no dimension value is a client id, a token or an address.
+  const values = metrics().flatMap((m) => Object.values(m.dimensions).map(String));
+  for (const secretish of [id, token, '203.0.113.7']) expect(values).not.toContain(secretish);
+});
+
+test('a rate-limit refusal is counted as such and as a refused registration with reason rate_limit', async () => {
+  const { handler } = buildHandler(services, environment);
+  for (let i = 0; i < 4; i++) expect((await handler(event('POST', '/register', { body: publicClient() }))).statusCode).toBe(201);
+  expect((await handler(event('POST', '/register', { body: publicClient() }))).statusCode).toBe(429);
+  expect(named('RateLimitRefusals')).toEqual([{ name: 'RateLimitRefusals', value: 1, dimensions: { UserPoolId: environment.poolId } }]);
+  expect(named('RegistrationsRefused').map((m) => m.dimensions)).toEqual([{ UserPoolId: environment.poolId, Operation: 'register', Reason: 'rate_limit' }]);
+  expect(named('RegistrationsCreated')).toHaveLength(4);
+});
+
+test('the pool budget refusal has its own reason', async () => {
+  environment = await newEnvironment(services, { REGISTRATION_POOL_BUDGET: '1', REGISTRATION_RATE_LIMIT: '100' });
+  setMetricsPool(environment.poolId);
+  const { handler } = buildHandler(services, environment);
+  expect((await handler(event('POST', '/register', { body: publicClient() }))).statusCode).toBe(201);
+  expect((await handler(event('POST', '/register', { body: publicClient() }))).statusCode).toBe(503);
+  expect(named('RegistrationsRefused').map((m) => m.dimensions.Reason)).toEqual(['pool_budget']);
+});
