@@ -5,6 +5,7 @@
  */
 import type { HttpResult } from '../shared/http';
 import { log } from '../shared/logger';
+import { countTokenRejection } from '../shared/metrics';
 import { insufficientScopeChallenge, unauthorizedChallenge } from './challenge';
 import { RpcCode, rpcError, type JsonRpcId } from './rpc';
 import { TokenRejectedError, VerificationUnavailableError, type TokenVerifier, type VerifiedToken } from './token-verifier';
@@ -31,6 +32,7 @@ export function authenticate(
   if (token === undefined) {
     // RFC 6750 §3.1: no error code when the request carried no credentials.
     const challenge = unauthorizedChallenge(metadataUrl, neededScopes);
+    countTokenRejection('missing');
     return Promise.resolve({ refusal: rpcError(401, id, RpcCode.ServerError, 'Unauthorized: a bearer token is required', { 'www-authenticate': challenge }) });
   }
   return verify(token).then(
@@ -41,6 +43,7 @@ export function authenticate(
         return { refusal: rpcError(503, id, RpcCode.ServerError, 'Service unavailable: try again shortly', { 'retry-after': String(RETRY_AFTER_SECONDS) }) };
       }
       const description = err instanceof TokenRejectedError ? err.message : 'The access token is invalid';
+      countTokenRejection(err instanceof TokenRejectedError ? err.reason : 'other');
       log.info('token rejected', { reason: description });
       const challenge = unauthorizedChallenge(metadataUrl, neededScopes, description);
       return { refusal: rpcError(401, id, RpcCode.ServerError, `Unauthorized: ${description}`, { 'www-authenticate': challenge }) };

@@ -7,6 +7,7 @@ import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
 import type { JwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { CognitoJwtInvalidTokenUseError, FetchError, JwtExpiredError, JwtInvalidIssuerError, JwtInvalidSignatureError, JwtNotBeforeError, JwtParseError, KidNotFoundInJwksError, ParameterValidationError } from 'aws-jwt-verify/error';
+import type { TokenRejectionReason } from '../shared/metrics';
 import { audienceProblem, type AudienceRule } from './audience';
 import type { ClientCheck } from './client-liveness';
 import { namesUser } from './token-subject';
@@ -24,8 +25,15 @@ export interface VerifiedToken {
   readonly expiresAt: number;
 }
 
-/** The token is not acceptable; `description` is safe to send to the client. */
-export class TokenRejectedError extends Error {}
+/** The token is not acceptable; the message is safe to send to the client, `reason` names it for metrics. */
+export class TokenRejectedError extends Error {
+  constructor(
+    message: string,
+    readonly reason: TokenRejectionReason = 'other',
+  ) {
+    super(message);
+  }
+}
 /** Verification could not run (JWKS or registrations table unreachable): answer 503, not 401. */
 export class VerificationUnavailableError extends Error {}
 
@@ -87,25 +95,32 @@ export function tokenClientId(payload: JwtPayload): string | undefined {
   return undefined;
 }
 
-function describe(err: unknown): string {
-  if (err instanceof JwtExpiredError) return 'The access token expired';
-  if (err instanceof JwtNotBeforeError) return 'The access token is not valid yet';
-  if (err instanceof JwtInvalidIssuerError) return 'The access token was issued by another issuer';
+function rejection(err: unknown): TokenRejectedError {
+  const [message, reason] = describe(err);
+  return new TokenRejectedError(message, reason);
+}
+
+function describe(err: unknown): [string, TokenRejectionReason] {
+  if (err instanceof JwtExpiredError) return ['The access token expired', 'expired'];
+  if (err instanceof JwtNotBeforeError) return ['The access token is not valid yet', 'not_yet_valid'];
+  if (err instanceof JwtInvalidIssuerError) return ['The access token was issued by another issuer', 'issuer'];
   // CognitoJwtVerifier knows two issuers per pool (regional and global form) and picks one by the
   // token's `iss`; any other `iss` fails that lookup rather than the issuer claim check.
-  if (err instanceof ParameterValidationError && err.message.startsWith('issuer not configured')) return 'The access token was issued by another issuer';
-  if (err instanceof JwtInvalidSignatureError) return 'The access token signature is invalid';
-  if (err instanceof KidNotFoundInJwksError) return 'The access token was signed with an unknown key';
-  if (err instanceof JwtParseError) return 'The access token is malformed';
+  if (err instanceof ParameterValidationError && err.message.startsWith('issuer not configured')) return ['The access token was issued by another issuer', 'issuer'];
+  if (err instanceof JwtInvalidSignatureError) return ['The access token signature is invalid', 'signature'];
+  if (err instanceof KidNotFoundInJwksError) return ['The access token was signed with an unknown key', 'unknown_key'];
+  if (err instanceof JwtParseError) return ['The access token is malformed', 'malformed'];
   // CognitoJwtVerifier checks `token_use` itself (ID tokens, none) before our customJwtCheck runs.
-  if (err instanceof CognitoJwtInvalidTokenUseError) return NOT_AN_ACCESS_TOKEN;
-  return 'The access token is invalid';
+  if (err instanceof CognitoJwtInvalidTokenUseError) return [NOT_AN_ACCESS_TOKEN, 'token_use'];
+  return ['The access token is invalid', 'other'];
 }
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const customJwtCheck = ({ header, payload }: { header: JwtHeader; payload: JwtPayload }): void => {
-    const problem = tokenUseProblem(header, payload) ?? audienceProblem(payload.aud, tokenScopes(payload), options.audience);
-    if (problem) throw new TokenRejectedError(problem);
+    const useProblem = tokenUseProblem(header, payload);
+    if (useProblem) throw new TokenRejectedError(useProblem, 'token_use');
+    const audience = audienceProblem(payload.aud, tokenScopes(payload), options.audience);
+    if (audience) throw new TokenRejectedError(audience, 'audience');
   };
   const verifier = options.issuer
     ? JwtVerifier.create(
@@ -124,15 +139,15 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     } catch (err) {
       if (err instanceof TokenRejectedError) throw err;
       if (err instanceof FetchError) throw new VerificationUnavailableError('The token issuer keys could not be fetched');
-      throw new TokenRejectedError(describe(err));
+      throw rejection(err);
     }
     // aws-jwt-verify checks `exp` when present; an access token without one must not live forever.
-    if (typeof payload.exp !== 'number') throw new TokenRejectedError('The access token has no expiry');
+    if (typeof payload.exp !== 'number') throw new TokenRejectedError('The access token has no expiry', 'no_expiry');
     const clientId = tokenClientId(payload);
-    if (!clientId && options.isClientLive) throw new TokenRejectedError('The access token names no client');
-    if (typeof payload.sub !== 'string' || !payload.sub) throw new TokenRejectedError('The access token names no subject');
+    if (!clientId && options.isClientLive) throw new TokenRejectedError('The access token names no client', 'no_client');
+    if (typeof payload.sub !== 'string' || !payload.sub) throw new TokenRejectedError('The access token names no subject', 'no_subject');
     const user = namesUser(payload, clientId);
-    if (!user && !options.machineClients) throw new TokenRejectedError(NO_USER);
+    if (!user && !options.machineClients) throw new TokenRejectedError(NO_USER, 'no_user');
     if (clientId && options.isClientLive) {
       let live: boolean;
       try {
@@ -141,7 +156,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       } catch {
         throw new VerificationUnavailableError('The client registry is unavailable');
       }
-      if (!live) throw new TokenRejectedError('The client that obtained the access token is no longer registered');
+      if (!live) throw new TokenRejectedError('The client that obtained the access token is no longer registered', 'client_gone');
     }
     return {
       subject: payload.sub,

@@ -6,6 +6,7 @@
  */
 import type { HttpEvent, HttpResult } from '../../shared/http';
 import { log } from '../../shared/logger';
+import { countLogin } from '../../shared/metrics';
 import { newOpaqueToken } from '../../shared/tokens';
 import type { OAuthDeps } from '../deps';
 import { bindingHash, readBinding } from './binding';
@@ -64,5 +65,6 @@ export async function getCallback(deps: OAuthDeps, event: HttpEvent): Promise<Ht
     sealed: seal(code, { code: upstreamCode, verifier: item.upstreamVerifier }),
   };
   await putItem(deps, 'code', code, codeItem, CODE_TTL_SECONDS);
+  countLogin();
   return redirectToClient(deps.config, client, pending.redirectUri, { code, state: pending.state });
 }

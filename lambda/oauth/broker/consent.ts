@@ -6,6 +6,7 @@
 import { OAuthError } from '../../shared/errors';
 import type { HttpEvent, HttpResult } from '../../shared/http';
 import { log } from '../../shared/logger';
+import { countConsent } from '../../shared/metrics';
 import type { OAuthDeps } from '../deps';
 import type { PendingAuthorization } from './authorization-request';
 import { bindingHash, csrfValid, readBinding } from './binding';
@@ -56,6 +57,7 @@ export async function postConsent(deps: OAuthDeps, event: HttpEvent): Promise<Ht
   const client = await clientOrPage(deps, pending.clientId);
   if (!('clientId' in client)) return client;
 
+  countConsent(decision);
   if (decision === 'deny') return errorToClient(deps.config, client, pending.redirectUri, pending.state, 'access_denied', 'The user denied the request.');
   await rememberConsent(deps, binding, pending);
   return startUpstream(deps, client, pending, bindingHash(binding));

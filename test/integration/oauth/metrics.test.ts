@@ -4,6 +4,7 @@
  * embedded-metric lines whose dimensions never carry a client id, a token or an address.
  */
 import { setMetricsPool } from '../../../lambda/shared/metrics';
+import { metricsIn } from '../../support/metrics-capture';
 import { bodyOf, buildHandler, event, newEnvironment, publicClient, startServices, stopServices, type Environment, type Services } from './harness';
 
 let services: Services;
@@ -26,24 +27,7 @@ afterEach(() => {
   setMetricsPool(undefined);
 });
 
-interface Datum {
-  name: string;
-  value: unknown;
-  dimensions: Record<string, unknown>;
-}
-
-/** Every metric in the captured lines, as CloudWatch would extract it. */
-function metrics(): Datum[] {
-  const lines = written.flatMap((w) => w.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
-  return lines
-    .filter((l) => l._aws)
-    .flatMap((l) =>
-      l._aws.CloudWatchMetrics.flatMap((d: any) =>
-        d.Metrics.map((m: any) => ({ name: m.Name, value: l[m.Name], dimensions: Object.fromEntries(d.Dimensions[0].map((k: string) => [k, l[k]])) })),
-      ),
-    );
-}
-const named = (name: string) => metrics().filter((m) => m.name === name);
+const named = (name: string) => metricsIn(written).filter((m) => m.name === name);
 
 test('created, updated and deleted registrations are counted; refusals by operation and reason', async () => {
   const { handler } = buildHandler(services, environment);
@@ -72,7 +56,7 @@ test('created, updated and deleted registrations are counted; refusals by operat
     { ...pool, Operation: 'delete', Reason: 'invalid_token' },
   ]);
   // Low cardinality: no dimension value is a client id, a token or an address.
-  const values = metrics().flatMap((m) => Object.values(m.dimensions).map(String));
+  const values = metricsIn(written).flatMap((m) => Object.values(m.dimensions).map(String));
   for (const secretish of [id, token, '203.0.113.7']) expect(values).not.toContain(secretish);
 });
 

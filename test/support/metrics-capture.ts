@@ -1,0 +1,18 @@
+/** Reads CloudWatch embedded-metric-format lines back out of captured stdout/stderr writes. */
+export interface Datum {
+  name: string;
+  value: unknown;
+  dimensions: Record<string, unknown>;
+}
+
+/** Every metric in the captured output lines, as CloudWatch would extract it from embedded-metric-format lines. */
+export function metricsIn(written: readonly string[]): Datum[] {
+  const lines = written.flatMap((w) => w.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  return lines
+    .filter((l) => l._aws)
+    .flatMap((l) =>
+      l._aws.CloudWatchMetrics.flatMap((d: any) =>
+        d.Metrics.map((m: any) => ({ name: m.Name, value: l[m.Name], dimensions: Object.fromEntries(d.Dimensions[0].map((k: string) => [k, l[k]])) })),
+      ),
+    );
+}
