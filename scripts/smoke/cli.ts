@@ -23,7 +23,7 @@ export async function main(argv: string[], print: (line: string) => void = (line
   try {
     args = parseArgs({
       args: argv,
-      options: { local: { type: 'string' }, 'state-dir': { type: 'string', default: '.local' }, outputs: { type: 'string', default: 'cdk-outputs.json' }, stage: { type: 'string' }, help: { type: 'boolean' } },
+      options: { local: { type: 'string' }, 'state-dir': { type: 'string', default: process.env.MCP_LOCAL_STATE_DIR || '.local' }, outputs: { type: 'string', default: 'cdk-outputs.json' }, stage: { type: 'string' }, help: { type: 'boolean' } },
     }).values;
   } catch (err) {
     print(`${(err as Error).message}\n${USAGE}`);

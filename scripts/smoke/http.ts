@@ -10,14 +10,18 @@ export interface SeenRequest {
   readonly url: string;
   status?: number;
   excerpt?: string;
+  /** Settles once the excerpt has been read. */
+  read?: Promise<unknown>;
 }
 
 const SECRET_KEYS = /("?(?:access_token|refresh_token|id_token|code|registration_access_token|client_secret|password|_csrf)"?\s*[:=]\s*"?)[^"&\s,}]+/gi;
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]*/g;
+/** HTML form values (hidden fields such as a CSRF token). */
+const FORM_VALUES = /(\bvalue\s*=\s*["'])[^"']*/gi;
 
 /** Masks secrets in a response body excerpt. */
 export function redact(text: string): string {
-  return text.replace(SECRET_KEYS, '$1[redacted]').replace(JWT, '[jwt]');
+  return text.replace(SECRET_KEYS, '$1[redacted]').replace(JWT, '[jwt]').replace(FORM_VALUES, '$1[redacted]');
 }
 
 /** A URL as it may be printed: origin and path only. */
@@ -35,23 +39,34 @@ export function describe(req: SeenRequest): string {
   return `${req.method} ${req.url} -> ${status}${req.excerpt ? `: ${req.excerpt}` : ''}`;
 }
 
-/** Wraps the global fetch for the run; `last()` is the most recent request and what it got. */
+/**
+ * Wraps the global fetch for the run; `last()` is the most recent request to finish (or the one in
+ * flight), so a request made while answering another in the same process (the local stack's broker
+ * calling its login stand-in when the smoke test runs in-process) never hides the outer one.
+ */
 export function recordRequests(): { last(): SeenRequest | undefined; restore(): void } {
   const original = globalThis.fetch;
   let last: SeenRequest | undefined;
+  let inFlight = 0;
   globalThis.fetch = async (input, init) => {
     const request = new Request(input, init);
     const seen: SeenRequest = { method: request.method, url: printable(request.url) };
-    last = seen;
-    const response = await original(input, init);
-    seen.status = response.status;
-    // Read a copy, so the caller still gets the body; only an excerpt is kept.
-    response
-      .clone()
-      .text()
-      .then((body) => (seen.excerpt = redact(body.replace(/\s+/g, ' ').slice(0, 300))))
-      .catch(() => undefined);
-    return response;
+    if (inFlight === 0) last = seen;
+    inFlight++;
+    try {
+      const response = await original(input, init);
+      seen.status = response.status;
+      // Read a copy, so the caller still gets the body; only an excerpt is kept.
+      seen.read = response
+        .clone()
+        .text()
+        .then((body) => (seen.excerpt = redact(body.replace(/\s+/g, ' ').slice(0, 300))))
+        .catch(() => undefined);
+      return response;
+    } finally {
+      inFlight--;
+      last = seen;
+    }
   };
   return {
     last: () => last,

@@ -26,8 +26,7 @@ export function stepRunner(print: (line: string) => void, lastRequest: () => See
         print(`  ${(err as Error).message}`);
         const request = (err instanceof StepFailure && err.request) || lastRequest();
         if (request) {
-          // Let the excerpt of the last response finish reading.
-          await new Promise((ok) => setTimeout(ok, 50));
+          await request.read;
           print(`  request: ${describe(request)}`);
         }
         throw err;

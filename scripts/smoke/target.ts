@@ -48,7 +48,7 @@ function localTarget(mcpUrl: string, stateDir: string): Target {
   const dir = resolve(stateDir);
   const read = (name: string) => {
     const file = join(dir, name);
-    if (!existsSync(file)) throw new Error(`${file} not found: is npm start running with --state-dir ${stateDir}?`);
+    if (!existsSync(file)) throw new Error(`${file} not found: is npm start running with that state dir (MCP_LOCAL_STATE_DIR, default .local)? Pass it with --state-dir.`);
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
   };
   const { userPoolId } = read('stack.json');
