@@ -60,7 +60,7 @@ export function recordRequests(): { last(): SeenRequest | undefined; restore(): 
       seen.read = response
         .clone()
         .text()
-        .then((body) => (seen.excerpt = redact(body.replace(/\s+/g, ' ').slice(0, 300))))
+        .then((body) => (seen.excerpt = redact(body.replace(/\s+/g, ' ')).slice(0, 300)))
         .catch(() => undefined);
       return response;
     } finally {
