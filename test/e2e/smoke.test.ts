@@ -7,11 +7,12 @@
 import { ListUserPoolClientsCommand, ListUsersCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TABLES } from '../../scripts/local/config';
 import { LOCAL_AWS } from '../../scripts/local/services';
 import { main } from '../../scripts/smoke/cli';
+import { resolveTarget } from '../../scripts/smoke/target';
 import { ENDPOINTS_FILE } from '../../scripts/local/stack';
 import { startTestStack } from './support/stack';
 
@@ -87,25 +88,35 @@ test('a wrong URL fails at discovery with the request printed, non-zero, and sti
   expect(await leftovers()).toEqual(before);
 });
 
-test('a failure after login (fault: the token response lacks its refresh token) prints no secret and still deletes registration and user', async () => {
-  const before = await leftovers();
+/**
+ * Runs the smoke script in this process with a fault injected into its HTTP (mocks only to inject
+ * faults): `fault` may replace the real response. Returns the exit code and the printed lines.
+ */
+async function smokeWithFault(fault: (request: Request, response: Response) => Promise<Response | undefined>): Promise<{ code: number; output: string }> {
   const realFetch = globalThis.fetch;
-  const issued: string[] = [];
-  // Fault injection only: the real token endpoint answers, then its refresh_token is dropped.
   globalThis.fetch = async (input, init) => {
-    const res = await realFetch(input, init);
-    if (new Request(input, init).url !== stack.urls.token || res.status !== 200) return res;
-    const { refresh_token: _dropped, ...body } = (await res.json()) as Record<string, string>;
-    issued.push(body.access_token!);
-    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    const response = await realFetch(input, init);
+    return (await fault(new Request(input, init), response)) ?? response;
   };
   const lines: string[] = [];
   try {
-    expect(await main(['--local', stack.urls.mcp, '--state-dir', stack.stateDir], (line) => lines.push(line))).toBe(1);
+    const code = await main(['--local', stack.urls.mcp, '--state-dir', stack.stateDir], (line) => lines.push(line));
+    return { code, output: lines.join('\n') };
   } finally {
     globalThis.fetch = realFetch;
   }
-  const output = lines.join('\n');
+}
+
+test('a failure after login (fault: the token response lacks its refresh token) prints no secret and still deletes registration and user', async () => {
+  const before = await leftovers();
+  const issued: string[] = [];
+  const { code, output } = await smokeWithFault(async (request, res) => {
+    if (request.url !== stack.urls.token || res.status !== 200) return undefined;
+    const { refresh_token: _dropped, ...body } = (await res.json()) as Record<string, string>;
+    issued.push(body.access_token!);
+    return Response.json(body);
+  });
+  expect(code).toBe(1);
   expect(output).toMatch(/^FAIL +token +\d+ ms$/m);
   expect(output).toContain('The token response has no refresh_token.');
   expect(output).toContain(`request: POST ${stack.urls.token} -> 200: `);
@@ -116,4 +127,64 @@ test('a failure after login (fault: the token response lacks its refresh token) 
   expect(output).toMatch(/^ok +unregister/m);
   expect(output).toMatch(/^ok +delete user/m);
   expect(await leftovers()).toEqual(before);
+});
+
+test('a redirect back whose iss is not the issuer fails the login (RFC 9207)', async () => {
+  const before = await leftovers();
+  const { code, output } = await smokeWithFault(async (_request, res) => {
+    const location = res.headers.get('location');
+    if (!location?.includes('code=') || !location.includes('iss=')) return undefined;
+    const moved = new URL(location);
+    moved.searchParams.set('iss', 'https://attacker.example');
+    return new Response(null, { status: res.status, headers: { location: moved.href } });
+  });
+  expect(code).toBe(1);
+  expect(output).toMatch(/^FAIL +login +\d+ ms$/m);
+  expect(output).toContain('not ' + stack.urls.base);
+  expect(await leftovers()).toEqual(before);
+});
+
+test('an old refresh token still accepted after rotation fails the refresh step', async () => {
+  const before = await leftovers();
+  const used = new Set<string>();
+  const { code, output } = await smokeWithFault(async (request, _res) => {
+    if (request.url !== stack.urls.token) return undefined;
+    const form = new URLSearchParams(await request.text());
+    const token = form.get('refresh_token');
+    if (!token) return undefined;
+    if (!used.has(token)) return void used.add(token);
+    return Response.json({ access_token: 'x', refresh_token: 'y', token_type: 'Bearer' });
+  });
+  expect(code).toBe(1);
+  expect(output).toMatch(/^FAIL +refresh +\d+ ms$/m);
+  expect(output).toContain('The old refresh token was not refused after rotation (200');
+  expect(await leftovers()).toEqual(before);
+});
+
+describe('a deployed stage, from cdk-outputs.json', () => {
+  const outputs = (file: string, content: unknown) => {
+    writeFileSync(file, JSON.stringify(content));
+    return file;
+  };
+  const stage = (name: string) => ({
+    [`McpAuth-${name}-Cognito`]: { UserPoolId: 'eu-west-1_Abc', ManagedLoginUrl: `https://mcp-auth-${name}-1.auth.eu-west-1.amazoncognito.com`, StaticClientId: 'x' },
+    [`McpAuth-${name}-McpServer`]: { McpServerUrl: `https://${name}.execute-api.eu-west-1.amazonaws.com/mcp` },
+  });
+
+  test('the only stage: MCP URL, pool, the pool region, and the managed login origin as the one other login origin', () => {
+    const file = outputs(join(stack.stateDir, 'one.json'), stage('my-dev'));
+    const target = resolveTarget({ outputs: file, stateDir: stack.stateDir });
+    expect(target).toMatchObject({ mcpUrl: 'https://my-dev.execute-api.eu-west-1.amazonaws.com/mcp', userPoolId: 'eu-west-1_Abc', loginOrigins: ['https://mcp-auth-my-dev-1.auth.eu-west-1.amazoncognito.com'], describe: 'stage my-dev' });
+    target.cognito.destroy();
+  });
+
+  test('several stages need --stage; an unknown stage or a missing file is a clear error', () => {
+    const file = outputs(join(stack.stateDir, 'two.json'), { ...stage('dev'), ...stage('prod') });
+    expect(() => resolveTarget({ outputs: file, stateDir: stack.stateDir })).toThrow('holds the stages dev, prod: pass --stage <name>.');
+    expect(() => resolveTarget({ outputs: file, stateDir: stack.stateDir, stage: 'qa' })).toThrow('has no outputs of stage qa');
+    const target = resolveTarget({ outputs: file, stateDir: stack.stateDir, stage: 'prod' });
+    expect(target.mcpUrl).toBe('https://prod.execute-api.eu-west-1.amazonaws.com/mcp');
+    target.cognito.destroy();
+    expect(() => resolveTarget({ outputs: join(stack.stateDir, 'none.json'), stateDir: stack.stateDir })).toThrow('run npm run deploy first');
+  });
 });
