@@ -5,6 +5,7 @@
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { bootstrapCognito, ensureUser, STATIC_CLIENT_CALLBACKS } from './bootstrap';
@@ -83,6 +84,9 @@ export class PortInUseError extends Error {
     super(`Port ${port} is already in use.`);
   }
 }
+
+/** `<stateDir>/endpoints.json`: the running stand-ins' endpoints, written once the stack is up. */
+export const ENDPOINTS_FILE = 'endpoints.json';
 
 /** Stop functions of stacks started or starting in this process, for `stopAll` on a crash. */
 const running = new Set<() => Promise<void>>();
@@ -165,6 +169,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     for (const client of clients.splice(0)) client.destroy();
     for (const service of started.splice(0).reverse()) await service.stop();
+    if (unlock) rmSync(join(stateDir, ENDPOINTS_FILE), { force: true });
     unlock?.();
     unlock = undefined;
     running.delete(stop);
@@ -207,6 +212,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const login = createLoginHandler({ cognito, userPoolId: ids.userPoolId, loginClientId: ids.loginClientId, issuer: urls.base, resourceUrl: urls.mcp, stateDir, onwardRedirect });
     handlers = { mcp, oauth, login: withCors(login) };
     const warnings = await probe(urls);
+    // For tools run beside the stack (npm run smoke -- --local): where cognito-local listens. Loopback only; removed at stop.
+    writeFileSync(join(stateDir, ENDPOINTS_FILE), `${JSON.stringify({ cognito: cognitoLocal.endpoint, dynamodb: dynamo.endpoint }, null, 2)}\n`, { mode: 0o600 });
 
     return {
       urls,
