@@ -16,8 +16,9 @@ function messageOf(body: string, contentType: string): Record<string, unknown> |
   return body ? (JSON.parse(body) as Record<string, unknown>) : undefined;
 }
 
-export async function callTool(mcpUrl: string, accessToken: string, name: string, args: Record<string, unknown> = {}): Promise<ToolCall> {
-  const res = await fetch(mcpUrl, {
+/** One 2025-11-25 JSON-RPC request to the MCP endpoint (stateless: no initialize needed) with a bearer token. */
+export function postMcp(mcpUrl: string, accessToken: string, method: string, params: Record<string, unknown> = {}): Promise<Response> {
+  return fetch(mcpUrl, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${accessToken}`,
@@ -25,8 +26,12 @@ export async function callTool(mcpUrl: string, accessToken: string, name: string
       accept: 'application/json, text/event-stream',
       'mcp-protocol-version': '2025-11-25',
     },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }),
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
   });
+}
+
+export async function callTool(mcpUrl: string, accessToken: string, name: string, args: Record<string, unknown> = {}): Promise<ToolCall> {
+  const res = await postMcp(mcpUrl, accessToken, 'tools/call', { name, arguments: args });
   const body = await res.text();
   const message = res.ok ? messageOf(body, res.headers.get('content-type') ?? '') : undefined;
   return { status: res.status, wwwAuthenticate: res.headers.get('www-authenticate'), result: message?.result as ToolCall['result'], error: message?.error as ToolCall['error'] };

@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { LocalUrls } from '../../../scripts/local/config';
 import { logIn } from './login-form';
+import { postMcp } from '../../../scripts/smoke/mcp';
 
 export interface Registration {
   client_id: string;
@@ -84,14 +85,5 @@ export function decodeJwt(token: string): { header: Record<string, unknown>; pay
 
 /** A JSON-RPC call to /mcp with a bearer token, as a 2025-11-25 client would send tools/list. */
 export async function mcpToolsList(urls: LocalUrls, accessToken: string): Promise<Response> {
-  return fetch(urls.mcp, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${accessToken}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-11-25',
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
-  });
+  return postMcp(urls.mcp, accessToken, 'tools/list');
 }
