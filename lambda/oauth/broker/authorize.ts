@@ -21,7 +21,7 @@ export async function getAuthorize(deps: OAuthDeps, event: HttpEvent): Promise<H
   const existing = readBinding(event, deps.config, key);
   const binding = existing ?? newBinding();
   const cookies = [bindingCookie(deps.config, key, binding)];
-  if (await consentRemembered(deps, existing, pending)) {
+  if (await consentRemembered(deps, event, existing, client, pending)) {
     return { ...(await startUpstream(deps, client, pending, bindingHash(binding))), cookies };
   }
   const requestId = randomBytes(32).toString('base64url');
