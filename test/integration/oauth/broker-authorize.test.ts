@@ -16,7 +16,8 @@
  */
 import { pendingFrom } from '../../../lambda/oauth/broker/consent';
 import { allowIn, authorizeRequest, Browser, brokerWorld, consentFields, ISSUER, location, REDIRECT } from './broker-support';
-import { bodyOf, event, publicClient, READ, RESOURCE_URL, scanTable, STATIC_CLIENT_ID, STATIC_REDIRECT_URI, WRITE } from './harness';
+import { AUTHORIZE_RATE_LIMIT } from '../../../lambda/oauth/rate-limit';
+import { bodyOf, buildHandler, event, publicClient, READ, RESOURCE_URL, scanTable, STATIC_CLIENT_ID, STATIC_REDIRECT_URI, WRITE } from './harness';
 
 jest.setTimeout(30_000);
 
@@ -233,6 +234,34 @@ describe('GET /callback', () => {
     const result = await browser.get(`/callback?code=c&state=${upstream.searchParams.get('state')}`);
     expect(result.statusCode).toBe(400);
     expect((result.headers as Record<string, string>).location).toBeUndefined();
+  });
+});
+
+describe('GET /authorize budget per source IP (pending consent items cannot be written without bound)', () => {
+  test(`over ${AUTHORIZE_RATE_LIMIT.limit} requests in ${AUTHORIZE_RATE_LIMIT.windowSeconds} s: a 429 page with Retry-After, nothing stored, whatever the client; other addresses and the next window are unaffected`, async () => {
+    let clock = new Date('2026-12-01T12:00:30Z');
+    const handler = buildHandler(world.services, world.environment, (deps) => ({ ...deps, now: () => clock })).handler;
+    const browser = new Browser(handler);
+    const ip = '198.51.100.77';
+    for (let i = 0; i < AUTHORIZE_RATE_LIMIT.limit; i++) expect((await browser.get(request({ state: `s${i}` }), { sourceIp: ip })).statusCode).toBe(200);
+    const pending = (await brokerItems('consent#')).length;
+
+    const over = await browser.get(request(), { sourceIp: ip });
+    expect(over.statusCode).toBe(429);
+    const headers = over.headers as Record<string, string>;
+    expect(headers['retry-after']).toBe('570'); // to the end of the 10-minute window that began at 12:00:00
+    expect(headers['content-type']).toMatch(/^text\/html/);
+    expect(headers.location).toBeUndefined();
+    expect(over.body).toContain('temporarily_unavailable');
+    expect(over.body).toContain('Too many sign-in attempts from your network address');
+    // Counted before the client is looked up: an unknown client is refused the same way.
+    expect((await browser.get(request({ client_id: 'nosuchclient' }), { sourceIp: ip })).statusCode).toBe(429);
+    expect(await brokerItems('consent#')).toHaveLength(pending);
+    expect((await brokerItems(`authorize-rate#${ip}#`))[0]).toMatchObject({ count: AUTHORIZE_RATE_LIMIT.limit, expiresAt: expect.any(Number) });
+
+    expect((await browser.get(request(), { sourceIp: '198.51.100.78' })).statusCode).toBe(200);
+    clock = new Date(clock.getTime() + AUTHORIZE_RATE_LIMIT.windowSeconds * 1000);
+    expect((await browser.get(request(), { sourceIp: ip })).statusCode).toBe(200);
   });
 });
 
