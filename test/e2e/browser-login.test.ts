@@ -10,6 +10,7 @@
  * | either order: consent page then login, or login only  | MCP Authorization (consent before upstream login) |
  * | a login in Chromium lands on the loopback callback    | RFC 6749 §4.1.2                               |
  * | a second authorization in that browser is silent      | Cognito's managed-login session cookie        |
+ * | consent page without CSP violations; Deny → access_denied | RFC 6749 §4.1.2.1; RFC 9207 `iss`; CSP form-action |
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -141,6 +142,31 @@ describe('the login page in Chromium', () => {
       const standIn = (await browser.pages()).slice(before).filter((p) => p.url.startsWith(`${stack.urls.base}/oauth2/authorize`));
       expect(standIn.map((p) => p.status)).toEqual([302]);
     } finally {
+      callback.server.close();
+    }
+  });
+});
+
+describe('the consent page in Chromium', () => {
+  test('it loads with no CSP violation, and Deny lands on the client with access_denied, state and iss', async () => {
+    const browser = await TestBrowser.launch();
+    const callback = await loopbackCallback();
+    try {
+      const client = await register(stack.urls, publicClient(stack.urls, callback.uri));
+      const url = authorizationUrl(stack.urls, { response_type: 'code', client_id: client.client_id, redirect_uri: callback.uri, code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 'deny-st' });
+      const consent = await browser.goto(url.toString());
+      expect(consent.status).toBe(200);
+      expect(consent.text).toContain('Allow e2e wire client to access this MCP server?');
+      expect(await browser.problems()).toEqual([]);
+
+      const denied = await browser.click('button[name="decision"][value="deny"]');
+      const landed = new URL(denied.url);
+      expect(`${landed.origin}${landed.pathname}`).toBe(callback.uri);
+      expect(Object.fromEntries(landed.searchParams)).toEqual({ error: 'access_denied', error_description: expect.any(String), state: 'deny-st', iss: stack.urls.base });
+      // Chromium checked the consent page's form-action on the POST and on the redirect after it.
+      expect(await browser.problems()).toEqual([]);
+    } finally {
+      await browser.close();
       callback.server.close();
     }
   });

@@ -59,6 +59,6 @@ export async function postConsent(deps: OAuthDeps, event: HttpEvent): Promise<Ht
 
   countConsent(decision);
   if (decision === 'deny') return errorToClient(deps.config, client, pending.redirectUri, pending.state, 'access_denied', 'The user denied the request.');
-  await rememberConsent(deps, binding, pending);
+  await rememberConsent(deps, binding, client, pending);
   return startUpstream(deps, client, pending, bindingHash(binding));
 }

@@ -77,6 +77,11 @@ export class TestBrowser {
     return this.call('goto', url);
   }
 
+  /** Clicks `selector` (a submit button) and waits for the next page; its status, final URL and visible text. */
+  click(selector: string): ReturnType<DriverCommands['click']> {
+    return this.call('click', selector);
+  }
+
   /** The cookies the browser holds for `url`'s host. */
   cookies(url: string): ReturnType<DriverCommands['cookies']> {
     return this.call('cookies', url);

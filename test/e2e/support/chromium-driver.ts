@@ -11,6 +11,7 @@ import { ChromiumSession } from './chromium';
 export interface DriverCommands {
   login(url: string, username: string, password: string): Promise<{ callback: string }>;
   goto(url: string): Promise<{ status: number; url: string; text: string }>;
+  click(selector: string): Promise<{ status: number; url: string; text: string }>;
   cookies(url: string): Promise<Array<{ name: string; value: string; httpOnly: boolean; secure: boolean; sameSite?: string; path: string }>>;
   problems(): Promise<string[]>;
   pages(): Promise<Array<{ url: string; status: number; csp?: string }>>;
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const commands: DriverCommands = {
     login: async (url, username, password) => ({ callback: (await session.loginInBrowser(url, username, password)).href }),
     goto: (url) => session.visit(url),
+    click: (selector) => session.click(selector),
     cookies: async (url) => (await session.page.browserContext().cookies()).filter((c) => new URL(url).hostname === c.domain.replace(/^\./, '')).map(({ name, value, httpOnly, secure, sameSite, path }) => ({ name, value, httpOnly: httpOnly ?? false, secure, sameSite, path })),
     problems: async () => [...session.problems],
     pages: async () => [...session.pages],

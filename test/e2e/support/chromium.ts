@@ -11,7 +11,7 @@
 import chromium from '@sparticuz/chromium';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
 /** How long one step (a page load, a form submission) may take before the login is declared stuck. */
@@ -153,17 +153,22 @@ export class ChromiumSession {
     return { status: this.status, url: this.page.url(), text: await this.text() };
   }
 
+  /** Clicks `selector` (a submit button) and waits for the page the browser ends up on; its status, URL and text. */
+  async click(selector: string): Promise<{ status: number; url: string; text: string }> {
+    await this.submit(`clicking ${selector}`, selector);
+    return { status: this.status, url: this.page.url(), text: await this.text() };
+  }
+
   /** The page's visible text, shortened, for error messages. */
   async text(): Promise<string> {
     const text = await this.page.evaluate(() => document.body?.innerText ?? '').catch(() => '');
     return text.replace(/\s+/g, ' ').trim().slice(0, 300);
   }
 
-  /** Saves a screenshot of the current page; returns its path. */
-  async screenshot(): Promise<string> {
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    const path = join(SCREENSHOT_DIR, `login-${Date.now()}-${process.pid}.png`) as `${string}.png`;
-    await this.page.screenshot({ path }).catch(() => undefined);
+  /** Saves a screenshot of the current page (at `path`, else in SCREENSHOT_DIR); returns its path. */
+  async screenshot(path = join(SCREENSHOT_DIR, `login-${Date.now()}-${process.pid}.png`)): Promise<string> {
+    mkdirSync(dirname(path), { recursive: true });
+    await this.page.screenshot({ path: path as `${string}.png`, fullPage: true }).catch(() => undefined);
     return path;
   }
 

@@ -16,6 +16,8 @@ export interface ProviderOptions {
   readonly clientId?: string;
   /** Issuer the pre-registered client belongs to (the SDK stamps stored credentials with it, SEP-2352). */
   readonly issuer?: string;
+  /** A Client ID Metadata Document URL: the SDK uses it as `client_id` instead of registering, when the server supports CIMD. */
+  readonly clientMetadataUrl?: string;
 }
 
 export class FormLoginProvider implements OAuthClientProvider {
@@ -30,9 +32,13 @@ export class FormLoginProvider implements OAuthClientProvider {
   lastCallback?: URL;
   /** Every token set the SDK saved, oldest first. */
   readonly savedTokens: StoredOAuthTokens[] = [];
+  /** The HTML of every consent page answered, oldest first. */
+  readonly consentPages: string[] = [];
+  readonly clientMetadataUrl?: string;
 
   constructor(private readonly options: ProviderOptions) {
     if (options.clientId) this.client = { client_id: options.clientId, ...(options.issuer ? { issuer: options.issuer } : {}) };
+    this.clientMetadataUrl = options.clientMetadataUrl;
   }
 
   get redirectUrl(): string {
@@ -74,6 +80,7 @@ export class FormLoginProvider implements OAuthClientProvider {
   async redirectToAuthorization(url: URL): Promise<void> {
     this.authorizationUrls.push(url);
     const result = await logIn(url, this.options.username, this.options.password);
+    if (result.consentPage) this.consentPages.push(result.consentPage);
     if (!result.callbackUrl) throw new Error(`login failed with ${result.status}: ${result.page?.slice(0, 300)}`);
     this.lastCallback = result.callbackUrl;
     const code = result.callbackUrl.searchParams.get('code');

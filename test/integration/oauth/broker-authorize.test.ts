@@ -11,9 +11,12 @@
  * | mix-up (RFC 9207)                                     | exactly one iss on every redirect              | "iss" assertions                     |
  * | markup in client name                                 | escaped template                               | "markup in the client name"          |
  * | framing / clickjacking of consent                     | CSP frame-ancestors 'none', X-Frame-Options     | "consent page headers"               |
+ *
+ * Remembered consent: broker-authorize-remember.test.ts.
  */
 import { pendingFrom } from '../../../lambda/oauth/broker/consent';
-import { authorizePath, Browser, brokerWorld, consentFields, ISSUER, location, pkcePair, REDIRECT } from './broker-support';
+import { allowIn, authorizeRequest, Browser, brokerWorld, consentFields, ISSUER, location, REDIRECT } from './broker-support';
+import { AUTHORIZE_RATE_LIMIT } from '../../../lambda/oauth/rate-limit';
 import { bodyOf, buildHandler, event, publicClient, READ, RESOURCE_URL, scanTable, STATIC_CLIENT_ID, STATIC_REDIRECT_URI, WRITE } from './harness';
 
 jest.setTimeout(30_000);
@@ -25,30 +28,12 @@ beforeAll(async () => {
   clientId = bodyOf(await world.handler(event('POST', '/register', { body: publicClient({ redirect_uris: [REDIRECT, 'https://app.example.com/cb'], scope: `${READ} ${WRITE}`, client_name: 'Wire client' }) }))).client_id as string;
 });
 
-function request(params: Record<string, string | undefined> = {}) {
-  return authorizePath({
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: REDIRECT,
-    code_challenge: pkcePair().challenge,
-    code_challenge_method: 'S256',
-    state: 'client-state',
-    resource: RESOURCE_URL,
-    scope: READ,
-    ...params,
-  });
-}
+const request = (params: Record<string, string | undefined> = {}) => authorizeRequest(clientId, params);
 
 const brokerItems = async (prefix: string) => (await scanTable(world.services, world.environment.table)).filter((item) => String(item.pk).startsWith(prefix));
 
-/** Consent page → Allow → the Cognito URL; returns it with the browser. */
-async function allow(browser: Browser, params: Record<string, string | undefined> = {}) {
-  const page = await browser.get(request(params));
-  expect(page.statusCode).toBe(200);
-  const allowed = await browser.post('/consent', { ...consentFields(page), decision: 'allow' });
-  expect(allowed.statusCode).toBe(302);
-  return location(allowed);
-}
+/** Consent page → Allow → the Cognito URL. */
+const allow = (browser: Browser, params: Record<string, string | undefined> = {}) => allowIn(browser, request(params));
 
 describe('GET /authorize: the client and its redirect URI first, shown on a page', () => {
   test.each([
@@ -252,26 +237,40 @@ describe('GET /callback', () => {
   });
 });
 
-describe('the static client and remembered consent', () => {
+describe('GET /authorize budget per source IP (pending consent items cannot be written without bound)', () => {
+  test(`over ${AUTHORIZE_RATE_LIMIT.limit} requests in ${AUTHORIZE_RATE_LIMIT.windowSeconds} s: a 429 page with Retry-After, nothing stored, whatever the client; other addresses and the next window are unaffected`, async () => {
+    let clock = new Date('2026-12-01T12:00:30Z');
+    const handler = buildHandler(world.services, world.environment, (deps) => ({ ...deps, now: () => clock })).handler;
+    const browser = new Browser(handler);
+    const ip = '198.51.100.77';
+    for (let i = 0; i < AUTHORIZE_RATE_LIMIT.limit; i++) expect((await browser.get(request({ state: `s${i}` }), { sourceIp: ip })).statusCode).toBe(200);
+    const pending = (await brokerItems('consent#')).length;
+
+    const over = await browser.get(request(), { sourceIp: ip });
+    expect(over.statusCode).toBe(429);
+    const headers = over.headers as Record<string, string>;
+    expect(headers['retry-after']).toBe('570'); // to the end of the 10-minute window that began at 12:00:00
+    expect(headers['content-type']).toMatch(/^text\/html/);
+    expect(headers.location).toBeUndefined();
+    expect(over.body).toContain('temporarily_unavailable');
+    expect(over.body).toContain('Too many sign-in attempts from your network address');
+    // Counted before the client is looked up: an unknown client is refused the same way.
+    expect((await browser.get(request({ client_id: 'nosuchclient' }), { sourceIp: ip })).statusCode).toBe(429);
+    expect(await brokerItems('consent#')).toHaveLength(pending);
+    expect((await brokerItems(`authorize-rate#${ip}#`))[0]).toMatchObject({ count: AUTHORIZE_RATE_LIMIT.limit, expiresAt: expect.any(Number) });
+
+    expect((await browser.get(request(), { sourceIp: '198.51.100.78' })).statusCode).toBe(200);
+    clock = new Date(clock.getTime() + AUTHORIZE_RATE_LIMIT.windowSeconds * 1000);
+    expect((await browser.get(request(), { sourceIp: ip })).statusCode).toBe(200);
+  });
+});
+
+describe('the static client', () => {
   test('the static client goes through the broker with its configured redirect URIs', async () => {
     const page = await new Browser(world.handler).get(request({ client_id: STATIC_CLIENT_ID, redirect_uri: STATIC_REDIRECT_URI, scope: `${READ} openid` }));
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('first-party');
     expect((await new Browser(world.handler).get(request({ client_id: STATIC_CLIENT_ID, redirect_uri: 'https://evil.example/cb' }))).statusCode).toBe(400);
-  });
-
-  test('CONSENT_REMEMBER_SECONDS > 0: the same browser, client and redirect URI skip the page; another browser does not', async () => {
-    const remembering = buildHandler(world.services, { ...world.environment, env: { ...world.environment.env, CONSENT_REMEMBER_SECONDS: '600' } }).handler;
-    const browser = new Browser(remembering);
-    await allow(browser);
-    const again = await browser.get(request());
-    expect(location(again).pathname).toBe('/oauth2/authorize');
-    expect((await browser.get(request({ scope: WRITE }))).statusCode).toBe(200);
-    expect((await new Browser(remembering).get(request())).statusCode).toBe(200);
-    // The default world.handler (0) asks again even with the same cookie.
-    const fresh = new Browser(world.handler);
-    fresh.adopt(browser);
-    expect((await fresh.get(request())).statusCode).toBe(200);
   });
 });
 

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpResult } from '../../../lambda/shared/http';
 import { httpEvent } from '../../support/http-event';
-import { buildHandler, newEnvironment, startServices, stopServices, type Environment, type Handler, type Services } from './harness';
+import { buildHandler, newEnvironment, READ, RESOURCE_URL, startServices, stopServices, type Environment, type Handler, type Services } from './harness';
 
 export interface UpstreamRequest {
   readonly path: string;
@@ -90,9 +90,10 @@ export class Browser {
     return result;
   }
 
-  async get(pathWithQuery: string): Promise<HttpResult> {
+  /** A GET; `options` adds request headers (e.g. `sec-fetch-site`) and the source IP. */
+  async get(pathWithQuery: string, options: { headers?: Record<string, string>; sourceIp?: string } = {}): Promise<HttpResult> {
     const url = new URL(pathWithQuery, 'https://as.example.test');
-    const event = { ...httpEvent('GET', url.pathname, { domainName: 'as.example.test' }), rawQueryString: url.search.slice(1), cookies: this.cookies };
+    const event = { ...httpEvent('GET', url.pathname, { domainName: 'as.example.test', ...options }), rawQueryString: url.search.slice(1), cookies: this.cookies };
     return this.keep(await this.handler(event));
   }
 
@@ -109,6 +110,30 @@ export function authorizePath(params: Record<string, string | undefined>): strin
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
   return `/authorize?${query.toString()}`;
+}
+
+/** A valid authorization request path for `clientId` (loopback redirect, PKCE S256, state, resource, read scope); `params` override. */
+export function authorizeRequest(clientId: string, params: Record<string, string | undefined> = {}): string {
+  return authorizePath({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: REDIRECT,
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: 'S256',
+    state: 'client-state',
+    resource: RESOURCE_URL,
+    scope: READ,
+    ...params,
+  });
+}
+
+/** Consent page for `path` → Allow → the Cognito URL the browser is sent to. */
+export async function allowIn(browser: Browser, path: string): Promise<URL> {
+  const page = await browser.get(path);
+  expect(page.statusCode).toBe(200);
+  const allowed = await browser.post('/consent', { ...consentFields(page), decision: 'allow' });
+  expect(allowed.statusCode).toBe(302);
+  return location(allowed);
 }
 
 /** The hidden fields of a consent page. */
