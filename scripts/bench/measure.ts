@@ -97,6 +97,38 @@ export async function coldStart(file: string, env: Record<string, string>, call:
   }
 }
 
+/** One GET of `path` (no redirects followed); resolves with status and body. */
+export function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((ok, fail) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent: false }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+/** Spawn to the first 200 answer to `GET path` (ms): process start, import, listen, the request. */
+export async function coldStartGet(file: string, env: Record<string, string>, path: string): Promise<number> {
+  const started = performance.now();
+  const { child, port } = await startServer(file, { ...env, PORT: '0' });
+  try {
+    const answer = await get(port, path);
+    if (answer.status !== 200) throw new Error(`cold request failed: ${answer.status} ${answer.body.slice(0, 300)}`);
+    return performance.now() - started;
+  } finally {
+    await stop(child);
+  }
+}
+
+/** The `q` quantile (0–1) of a sample, nearest rank. */
+export function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

@@ -12,6 +12,10 @@
  * Liveness: tools/list uses the static client (no lookup); whoami uses a DCR client whose
  * registration lives in dynalite, so its liveness lookup runs once and is then served from the
  * per-container cache (CLIENT_CHECK_TTL_SECONDS, 60 s by default), as on a warm Lambda.
+ *
+ * After the MCP legs, the facade leg (facade.ts): the authorization-server facade's bundle, cold
+ * start (interleaved with the MCP handler's) and in-process /authorize and /token latency against
+ * the local stack. `--only facade` runs just that leg (with the MCP handler's cold start beside it).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +23,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { handlerCallsPerSecond, type Handler } from './inprocess';
 import { bundle, coldStart, hasTaskset, latencies, median, resetLastUsed, spread, startBenchTables, throughput, type Latencies } from './measure';
+import { runFacadeLeg, type FacadeFigures } from './facade';
 import { benchCalls, benchEnv, rs256PerSecond, startIssuer } from './tokens';
 
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 11);
@@ -53,8 +58,26 @@ function jsonTarget(): string | undefined {
   return resolve(process.env.INIT_CWD ?? process.cwd(), file);
 }
 
+/** `--only facade`: just the facade leg. */
+function onlyLeg(): 'facade' | undefined {
+  const at = process.argv.indexOf('--only');
+  if (at === -1) return undefined;
+  const leg = process.argv[at + 1];
+  if (leg !== 'facade') throw new Error(`--only takes "facade" (got ${leg ?? 'nothing'})`);
+  return leg;
+}
+
+/** The facade figures under the keys issue 13 names, beside the leg's other figures. */
+function facadeJson(f: FacadeFigures): Record<string, unknown> {
+  return {
+    facadeBundleKb: f.facadeBundleKb, facadeColdStartMs: f.facadeColdStartMs, authorizeP95Ms: f.authorizeP95Ms, tokenP95Ms: f.tokenP95Ms,
+    facade: { bundleMinifiedKb: f.facadeBundleMinifiedKb, mcpColdStartMs: f.mcpColdStartMs, authorizeP50Ms: f.authorizeP50Ms, tokenP50Ms: f.tokenP50Ms, samples: f.samples },
+  };
+}
+
 async function main(): Promise<void> {
   const jsonFile = jsonTarget();
+  const only = onlyLeg();
   const out = mkdtempSync(join(tmpdir(), 'mcp-bench-'));
   const issuer = await startIssuer();
   const dynamo = await startBenchTables();
@@ -62,6 +85,16 @@ async function main(): Promise<void> {
     const env = benchEnv(issuer, dynamo.endpoint);
     const calls = benchCalls(issuer);
     const nodeOptions = functionNodeOptions();
+    if (only === 'facade') {
+      const handlerServer = (await bundle(join(root, 'scripts/bench/handler-server.ts'), out, 'handler-server', { sourceMap: true })).file;
+      const facade = await runFacadeLeg({ root, outDir: out, nodeOptions, coldRuns: COLD_RUNS, mcpColdStart: () => coldStart(handlerServer, { ...env, NODE_OPTIONS: nodeOptions }, calls.modernList) });
+      if (jsonFile) {
+        writeFileSync(jsonFile, `${JSON.stringify({ date: new Date().toISOString(), functionNodeOptions: nodeOptions, ...facadeJson(facade) }, null, 2)}\n`);
+        process.stdout.write(`figures written to ${jsonFile}\n`);
+      }
+      process.exitCode = facade.passed ? 0 : 1;
+      return;
+    }
     const withMaps = nodeOptions.includes(SOURCE_MAPS);
     const otherOptions = withMaps ? nodeOptions.replace(SOURCE_MAPS, '').trim() : `${nodeOptions} ${SOURCE_MAPS}`.trim();
 
@@ -176,20 +209,22 @@ async function main(): Promise<void> {
       `in-process samples (calls/s): RS256 ${rs256Runs.map(fmt).join(', ')}; tools/list ${listRuns.map(fmt).join(', ')}; whoami ${whoamiRuns.map(fmt).join(', ')}`,
       `non-200 answers under load: ${failedTotal}`,
     ];
-    process.stdout.write(`\n${table.join('\n')}\n\n${lines.join('\n')}\n`);
+    process.stdout.write(`\n${table.join('\n')}\n\n${lines.join('\n')}\n\n`);
+    const facade = await runFacadeLeg({ root, outDir: out, nodeOptions, coldRuns: COLD_RUNS, mcpColdStart: () => coldStart(handlerServer, handlerEnv(nodeOptions), calls.modernList) });
     if (jsonFile) {
       const figures = {
         date: new Date().toISOString(), functionNodeOptions: nodeOptions, ...ratios,
         samples: { cold, throughput: tp, throughputWall: wall, p99: { modern: lat.modern.map((l) => l.p99), legacy: lat.legacy.map((l) => l.p99) }, rs256: rs256Runs, list: listRuns, whoami: whoamiRuns },
         medians: { ...m, rs256, list, whoami },
         bytes: { handler: lambdaBundle.bytes, v1: v1.bytes, v2: v2.bytes, handlerGzip: lambdaBundle.gzipBytes, v1Gzip: v1.gzipBytes, v2Gzip: v2.gzipBytes },
+        ...facadeJson(facade),
       };
       writeFileSync(jsonFile, `${JSON.stringify(figures, null, 2)}\n`);
       process.stdout.write(`figures written to ${jsonFile}\n`);
     }
     const passed =
       Math.max(ratios.bundleRatioV1, ratios.bundleRatioV2) <= TARGETS.bundle && ratios.coldStartRatio <= TARGETS.cold && ratios.httpRatioV1 >= TARGETS.httpV1 &&
-      ratios.httpRatioV2 >= TARGETS.httpV2 && ratios.inProcessShareOfRs256 >= TARGETS.inProcess && ratios.whoamiShareOfRs256 >= TARGETS.whoami && ratios.legacyP99Ratio <= TARGETS.legacyP99;
+      ratios.httpRatioV2 >= TARGETS.httpV2 && ratios.inProcessShareOfRs256 >= TARGETS.inProcess && ratios.whoamiShareOfRs256 >= TARGETS.whoami && ratios.legacyP99Ratio <= TARGETS.legacyP99 && facade.passed;
     process.exitCode = passed && failedTotal === 0 ? 0 : 1;
   } finally {
     await dynamo.stop();
