@@ -16,3 +16,11 @@ export function metricsIn(written: readonly string[]): Datum[] {
       ),
     );
 }
+
+/** Captures what the process writes to stdout and stderr (restored by `jest.restoreAllMocks()`). */
+export function captureWrites(): string[] {
+  const written: string[] = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+  return written;
+}

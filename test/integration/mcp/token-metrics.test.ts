@@ -3,7 +3,7 @@
  * user, token or client id in the dimensions.
  */
 import { setMetricsPool } from '../../../lambda/shared/metrics';
-import { metricsIn } from '../../support/metrics-capture';
+import { captureWrites, metricsIn } from '../../support/metrics-capture';
 import { modernCall, startFixture, type Fixture } from './support';
 
 let fx: Fixture;
@@ -14,9 +14,7 @@ beforeAll(async () => {
 afterAll(() => fx.stop());
 beforeEach(() => {
   setMetricsPool('pool-1');
-  written = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+  written = captureWrites();
 });
 afterEach(() => {
   jest.restoreAllMocks();

@@ -4,7 +4,7 @@
  * embedded-metric lines whose dimensions never carry a client id, a token or an address.
  */
 import { setMetricsPool } from '../../../lambda/shared/metrics';
-import { metricsIn } from '../../support/metrics-capture';
+import { captureWrites, metricsIn } from '../../support/metrics-capture';
 import { bodyOf, buildHandler, event, newEnvironment, publicClient, startServices, stopServices, type Environment, type Services } from './harness';
 
 let services: Services;
@@ -18,9 +18,7 @@ afterAll(() => stopServices(services));
 beforeEach(async () => {
   environment = await newEnvironment(services, { REGISTRATION_RATE_LIMIT: '4' });
   setMetricsPool(environment.poolId);
-  written = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+  written = captureWrites();
 });
 afterEach(() => {
   jest.restoreAllMocks();
