@@ -25,6 +25,13 @@ export function sameHash(a: string, b: string): boolean {
   return timingSafeEqual(left, right) && valid.test(a) && valid.test(b);
 }
 
+/** True when two strings are equal, compared in constant time (a length difference is not hidden). */
+export function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
 /** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive, RFC 6750 §2.1), or undefined. */
 export function bearerToken(authorization: string | undefined): string | undefined {
   const match = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(authorization ?? '');

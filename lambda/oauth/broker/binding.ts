@@ -5,9 +5,9 @@
  * the top-level redirect back from Cognito); pending items store only its SHA-256 and are consumed
  * only by a request carrying the same cookie. CSRF tokens are HMACs of the binding and the request.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { header, type HttpEvent } from '../../shared/http';
-import { sha256Hex } from '../../shared/tokens';
+import { sameText, sha256Hex } from '../../shared/tokens';
 import type { OAuthConfig } from '../config';
 
 /** The cookie lives at least this long (a login may take a while), or as long as remembered consent. */
@@ -26,12 +26,6 @@ export function bindingCookieName(config: BindingConfig): string {
 
 function mac(key: Buffer, label: string, ...parts: string[]): string {
   return createHmac('sha256', key).update([label, ...parts].join('\n'), 'utf8').digest('base64url');
-}
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 export function newBinding(): string {

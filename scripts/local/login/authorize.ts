@@ -10,7 +10,8 @@ import type { CodeStore } from './codes';
 import type { CognitoDirectory, LoginClient, LoginUser } from './directory';
 import { errorPage, loginPage } from './page';
 import { csrfMatches, newCsrfToken } from './csrf';
-import { isValidChallenge } from './pkce';
+// RFC 7636 is the same on both sides: one module checks challenges and verifiers.
+import { isS256Challenge } from '../../../lambda/oauth/broker/pkce';
 import type { SessionStore } from './sessions';
 
 export interface AuthorizeDeps {
@@ -73,7 +74,7 @@ async function check(query: URLSearchParams, deps: AuthorizeDeps): Promise<Check
   const challengeMethod = query.get('code_challenge_method') ?? undefined;
   if (codeChallenge || challengeMethod) {
     if (challengeMethod !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256.');
-    if (!codeChallenge || !isValidChallenge(codeChallenge)) return fail('invalid_request', 'code_challenge is not a valid S256 challenge.');
+    if (!codeChallenge || !isS256Challenge(codeChallenge)) return fail('invalid_request', 'code_challenge is not a valid S256 challenge.');
   } else if (!client.clientSecret) {
     // OAuth 2.1 §7.5.1 and MCP: public clients must use PKCE (Cognito cannot enforce this; the local stack does).
     return fail('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256.');

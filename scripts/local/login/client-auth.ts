@@ -2,9 +2,9 @@
  * Who is calling the token and revocation endpoints (RFC 6749 §2.3): confidential clients by
  * `client_secret_basic` or `client_secret_post`, public clients by `client_id` alone.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { OAuthError } from '../../../lambda/shared/errors';
 import { header, type HttpEvent } from '../../../lambda/shared/http';
+import { sameText } from '../../../lambda/shared/tokens';
 import type { CognitoDirectory, LoginClient } from './directory';
 
 /** RFC 6749 §5.2: invalid_client is 401, with a Basic challenge when the client tried Basic. */
@@ -12,11 +12,6 @@ export function invalidClient(description: string, usedBasic: boolean): OAuthErr
   return new OAuthError('invalid_client', 401, description, usedBasic ? { 'www-authenticate': 'Basic realm="token"' } : {});
 }
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export async function authenticateClient(event: HttpEvent, form: URLSearchParams, directory: CognitoDirectory): Promise<LoginClient> {
   const authorization = header(event, 'authorization');
@@ -39,7 +34,7 @@ export async function authenticateClient(event: HttpEvent, form: URLSearchParams
   const client = await directory.client(clientId);
   if (!client) throw invalidClient('Client authentication failed: unknown client.', usedBasic);
   if (client.clientSecret) {
-    if (!secret || !same(secret, client.clientSecret)) throw invalidClient('Client authentication failed.', usedBasic);
+    if (!secret || !sameText(secret, client.clientSecret)) throw invalidClient('Client authentication failed.', usedBasic);
   } else if (secret) {
     throw invalidClient('This client is public and has no secret.', usedBasic);
   }

@@ -4,7 +4,8 @@
  * differs from the cookie is refused before the password is looked at. The cookie is
  * SameSite=Lax, so another site's page cannot post the form with it (RFC 6749 §10.12, OWASP CSRF).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameText } from '../../../lambda/shared/tokens';
 
 export const CSRF_FIELD = '_csrf';
 export const CSRF_COOKIE = 'XSRF-TOKEN';
@@ -28,7 +29,5 @@ export function csrfMatches(form: URLSearchParams, cookies: readonly string[] | 
   const sent = form.getAll(CSRF_FIELD);
   const expected = cookieValue(cookies, CSRF_COOKIE);
   if (sent.length !== 1 || !expected) return false;
-  const a = Buffer.from(sent[0]!);
-  const b = Buffer.from(expected);
-  return a.length === b.length && a.length >= 32 && timingSafeEqual(a, b);
+  return expected.length >= 32 && sameText(sent[0]!, expected);
 }

@@ -9,7 +9,7 @@ import { authenticateClient } from './client-auth';
 import type { CodeStore } from './codes';
 import type { CognitoDirectory, LoginClient } from './directory';
 import type { SigningKey } from './keys';
-import { verifyS256 } from './pkce';
+import { verifierMatches } from '../../../lambda/oauth/broker/pkce';
 import type { RefreshTokenStore } from './refresh-tokens';
 import { hasOpenId, mintAccessToken, mintClientAccessToken, mintIdToken, type TokenResponse, type TokenSubject } from './tokens';
 
@@ -63,7 +63,7 @@ function authorizationCode(form: URLSearchParams, client: LoginClient, deps: Tok
   if (grant.clientId !== client.clientId) throw invalidGrant('The authorization code was issued to another client.');
   if (form.get('redirect_uri') !== grant.redirectUri) throw invalidGrant('redirect_uri does not match the authorization request.');
   if (grant.codeChallenge) {
-    if (!verifyS256(form.get('code_verifier') ?? undefined, grant.codeChallenge)) throw invalidGrant('PKCE verification failed.');
+    if (!verifierMatches(form.get('code_verifier') ?? undefined, grant.codeChallenge)) throw invalidGrant('PKCE verification failed.');
   } else if (form.has('code_verifier')) {
     throw invalidGrant('code_verifier sent, but the authorization request had no code_challenge.');
   }

@@ -1,5 +1,5 @@
 /** Opaque tokens: randomness, hashing, constant-time comparison, bearer parsing. */
-import { bearerToken, newOpaqueToken, sameHash, sha256Hex } from '../../../lambda/shared/tokens';
+import { bearerToken, newOpaqueToken, sameHash, sameText, sha256Hex } from '../../../lambda/shared/tokens';
 
 test('tokens carry at least 32 random bytes, base64url', () => {
   const a = newOpaqueToken();
@@ -32,4 +32,14 @@ test.each([
   [undefined, undefined],
 ])('bearerToken(%p) is %p', (header, token) => {
   expect(bearerToken(header)).toBe(token);
+});
+
+test.each([
+  ['abc', 'abc', true],
+  ['abc', 'abd', false],
+  ['abc', 'abcd', false],
+  ['', '', true],
+  ['é', 'e\u0301', false],
+])('sameText(%j, %j) is %s', (a, b, equal) => {
+  expect(sameText(a, b)).toBe(equal);
 });
