@@ -1,17 +1,50 @@
 /**
- * One-line JSON logs for CloudWatch. Never pass tokens, secrets, passwords or
- * Authorization headers here: `redact` drops the keys that usually carry them,
- * as a second line of defence, not the first.
+ * One-line JSON logs for CloudWatch, written by Powertools for AWS Lambda's Logger: the field's
+ * standard keys (`level`, `message`, `timestamp`, `service`, and with `injectLambdaContext` the
+ * function's name, request id and `cold_start`), the same format in every function.
+ *
+ * Never pass tokens, secrets, passwords or Authorization headers here: `redact` drops the keys
+ * that usually carry them, as a second line of defence, not the first.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
+
 type Level = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+const LEVELS = new Set<string>(['debug', 'info', 'warn', 'error', 'silent']);
 const SECRET_KEYS = /token|secret|password|authorization|cookie|code_verifier|^code$/i;
 
-let threshold: Level = 'info';
+/** Before `configureLogger` (module init, tests): the service is unknown. */
+const UNCONFIGURED_SERVICE = 'mcp-auth';
 
-/** Set once at cold start from config (`LOG_LEVEL`); `silent` also stops metric lines (tests). */
-export function setLogLevel(level: string | undefined): void {
-  if (level && level in ORDER) threshold = level as Level;
+let level: Level = 'info';
+let logger = new Logger({ serviceName: UNCONFIGURED_SERVICE, logLevel: 'INFO' });
+/**
+ * Writes the lines that carry CloudWatch metrics (`metrics.ts`): at every level but `silent`,
+ * since CloudWatch reads the metrics from them. Same format and keys as `logger`.
+ */
+let metricLogger = logger.createChild({ logLevel: 'INFO' });
+
+const toPowertools = (l: Level) => l.toUpperCase() as Uppercase<Level>;
+
+/**
+ * Set once at cold start from config (`LOG_LEVEL`, one of debug, info, warn, error, silent; anything
+ * else keeps the current level); `silent` also stops metric lines (tests).
+ */
+export function setLogLevel(next: string | undefined): void {
+  if (!next || !LEVELS.has(next)) return;
+  level = next as Level;
+  logger.setLogLevel(toPowertools(level));
+  metricLogger.setLogLevel(level === 'silent' ? 'SILENT' : 'INFO');
+}
+
+/**
+ * Names the function in every line (`service`: mcp, oauth, sweeper) and sets the level. Called once
+ * by each Lambda entry at cold start; returns the loggers for Powertools' `injectLambdaContext`.
+ */
+export function configureLogger(service: string, logLevel: string | undefined): Logger[] {
+  logger = new Logger({ serviceName: service, logLevel: 'INFO' });
+  metricLogger = logger.createChild({ logLevel: 'INFO' });
+  setLogLevel(logLevel ?? level);
+  return [logger, metricLogger];
 }
 
 function redact(fields: Record<string, unknown>): Record<string, unknown> {
@@ -20,28 +53,21 @@ function redact(fields: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function emit(level: Exclude<Level, 'silent'>, message: string, fields: Record<string, unknown>, metrics: Record<string, unknown> = {}): void {
-  const line = JSON.stringify({ level, time: new Date().toISOString(), message, ...redact(fields), ...metrics });
-  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
-}
-
-function write(level: Exclude<Level, 'silent'>, message: string, fields: Record<string, unknown>): void {
-  if (ORDER[level] >= ORDER[threshold]) emit(level, message, fields);
-}
-
 export const log = {
-  debug: (message: string, fields: Record<string, unknown> = {}) => write('debug', message, fields),
-  info: (message: string, fields: Record<string, unknown> = {}) => write('info', message, fields),
-  warn: (message: string, fields: Record<string, unknown> = {}) => write('warn', message, fields),
-  error: (message: string, fields: Record<string, unknown> = {}) => write('error', message, fields),
+  debug: (message: string, fields: Record<string, unknown> = {}) => logger.debug(message, redact(fields)),
+  info: (message: string, fields: Record<string, unknown> = {}) => logger.info(message, redact(fields)),
+  warn: (message: string, fields: Record<string, unknown> = {}) => logger.warn(message, redact(fields)),
+  error: (message: string, fields: Record<string, unknown> = {}) => logger.error(message, redact(fields)),
   /**
-   * A line (info unless said otherwise) that carries CloudWatch embedded-metric fields (`metrics.ts`): written at every
-   * level but `silent`, since CloudWatch reads the metrics from it. `fields` are redacted as usual;
-   * `emf` (metric names, numbers and code-chosen dimension values) is not, so that a metric such as
-   * `TokenRejections` keeps its value.
+   * A line (info unless said otherwise) that carries CloudWatch embedded-metric fields (`metrics.ts`).
+   * `fields` are redacted as usual; `emf` (metric names, numbers and code-chosen dimension values)
+   * is not, so that a metric such as `TokenRejections` keeps its value.
    */
-  metric: (message: string, fields: Record<string, unknown>, emf: Record<string, unknown>, level: 'info' | 'error' = 'info') => {
-    if (threshold !== 'silent') emit(level, message, fields, emf);
+  metric: (message: string, fields: Record<string, unknown>, emf: Record<string, unknown>, at: 'info' | 'error' = 'info') => {
+    if (level === 'silent') return;
+    // An error line is an error whatever the level; an info one is written even below the threshold.
+    if (at === 'error') logger.error(message, { ...redact(fields), ...emf });
+    else metricLogger.info(message, { ...redact(fields), ...emf });
   },
 };
 

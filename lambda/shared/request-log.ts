@@ -21,38 +21,59 @@ export function routeMatcher(templates: readonly string[]): (path: string) => st
 
 const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
 
+/** What the request log keeps of one invocation, between `before` and `after`/`onError`. */
+interface Started {
+  readonly at: number;
+  readonly fields: Record<string, unknown>;
+  readonly route: { Part: string; Route: string };
+}
+
+/** The part of middy's request object (`@middy/core`'s `Request`) the request log reads. */
+export interface LoggedRequest {
+  readonly event: HttpEvent;
+  readonly response?: HttpResult | null;
+  readonly error?: unknown;
+}
+
 /**
- * Wraps a handler so that each request writes one access-log line for operators: method, path,
+ * A middy middleware that writes one access-log line per request for operators: method, path,
  * status, latency and API Gateway's request id (to match the stage's access log). Never headers,
  * query strings or bodies: they carry tokens, codes and secrets. The same line carries the
  * request's metrics (`metrics.ts`): `Requests` (count) by `Part`, `Route` (`routeOf`) and
  * `StatusClass` (`2xx`…`5xx`; a handler that throws counts as `5xx`), and `Latency` (ms) by `Part`
- * and `Route`.
+ * and `Route`. The error itself goes on to the caller (Lambda), unchanged.
  */
-export function withRequestLog(
-  part: string,
-  handle: (event: HttpEvent) => Promise<HttpResult>,
-  routeOf: (path: string) => string = () => OTHER_ROUTE,
-): (event: HttpEvent) => Promise<HttpResult> {
-  return async (event) => {
-    const started = performance.now();
-    const fields = { part, method: event.requestContext?.http?.method, path: event.rawPath, requestId: event.requestContext?.requestId };
-    const route = { Part: part, Route: routeOf(event.rawPath ?? '') };
-    // Latency by route only: per status class too would double the metrics CloudWatch bills.
-    const metrics = (status: number, ms: number): MetricGroup[] => [
-      { metrics: [{ name: 'Requests', value: 1 }], dimensions: { ...route, StatusClass: statusClass(status) } },
-      { metrics: [{ name: 'Latency', value: ms, unit: 'Milliseconds' }], dimensions: route },
-    ];
-    const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-    try {
-      const result = await handle(event);
-      const ms = elapsed();
-      putMetricGroups('request', metrics(result.statusCode ?? 200, ms), { ...fields, status: result.statusCode, ms });
-      return result;
-    } catch (err) {
-      const ms = elapsed();
-      putMetricGroups('request failed', metrics(500, ms), { ...fields, ms, ...errorFields(err) }, 'error');
-      throw err;
-    }
+export function requestLog(part: string, routeOf: (path: string) => string = () => OTHER_ROUTE) {
+  // Keyed by middy's request object: one per invocation, also when the local stack runs several at once.
+  const started = new WeakMap<LoggedRequest, Started>();
+  // Latency by route only: per status class too would double the metrics CloudWatch bills.
+  const metrics = ({ route }: Started, status: number, ms: number): MetricGroup[] => [
+    { metrics: [{ name: 'Requests', value: 1 }], dimensions: { ...route, StatusClass: statusClass(status) } },
+    { metrics: [{ name: 'Latency', value: ms, unit: 'Milliseconds' }], dimensions: route },
+  ];
+  const elapsed = (start: Started) => Math.round((performance.now() - start.at) * 10) / 10;
+  return {
+    name: 'requestLog',
+    before(request: LoggedRequest): void {
+      const { event } = request;
+      started.set(request, {
+        at: performance.now(),
+        fields: { part, method: event.requestContext?.http?.method, path: event.rawPath, requestId: event.requestContext?.requestId },
+        route: { Part: part, Route: routeOf(event.rawPath ?? '') },
+      });
+    },
+    after(request: LoggedRequest): void {
+      const start = started.get(request);
+      if (!start) return;
+      const status = request.response?.statusCode ?? 200;
+      const ms = elapsed(start);
+      putMetricGroups('request', metrics(start, status, ms), { ...start.fields, status: request.response?.statusCode, ms });
+    },
+    onError(request: LoggedRequest): void {
+      const start = started.get(request);
+      if (!start) return;
+      const ms = elapsed(start);
+      putMetricGroups('request failed', metrics(start, 500, ms), { ...start.fields, ms, ...errorFields(request.error) }, 'error');
+    },
   };
 }

@@ -7,9 +7,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BrokerSigningKey } from './broker-signing-key';
 import { HandlerFunction } from './handler-function';
+import { HANDLER_ENTRIES } from '../lambda-bundling';
 
 /** Handler entry, per docs/contracts.md. */
-export const OAUTH_HANDLER_ENTRY = 'lambda/oauth/handler.ts';
+export const OAUTH_HANDLER_ENTRY = HANDLER_ENTRIES.oauth;
 
 const { GET, POST, PUT, DELETE, OPTIONS } = apigwv2.HttpMethod;
 

@@ -5,13 +5,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BUNDLE_MAIN_FIELDS, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../lambda-bundling';
 import { removalPolicyFor } from './retention';
 
 /** Repository root: handler entries are named by path, never imported (lambda/ must not meet lib/). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-/** Lets bundled CommonJS dependencies call `require` inside the ESM bundle. */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 export interface HandlerFunctionProps {
   /** Handler module, relative to the repository root, exporting `handler`. */
@@ -92,8 +91,8 @@ export class HandlerFunction extends Construct {
       environment: props.environment,
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
+        target: BUNDLE_TARGET,
+        mainFields: BUNDLE_MAIN_FIELDS,
         banner: ESM_REQUIRE_BANNER,
         minify: true,
         sourceMap: true,

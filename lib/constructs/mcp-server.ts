@@ -5,9 +5,10 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { HandlerFunction } from './handler-function';
+import { HANDLER_ENTRIES } from '../lambda-bundling';
 
 /** Handler entry, per docs/contracts.md. */
-export const MCP_HANDLER_ENTRY = 'lambda/mcp/handler.ts';
+export const MCP_HANDLER_ENTRY = HANDLER_ENTRIES.mcp;
 
 const { GET, POST, DELETE, OPTIONS } = apigwv2.HttpMethod;
 

@@ -6,9 +6,10 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { HandlerFunction } from './handler-function';
+import { HANDLER_ENTRIES } from '../lambda-bundling';
 
-/** Handler entry of the sweeper (lambda/oauth/sweeper-handler.ts). */
-export const SWEEPER_HANDLER_ENTRY = 'lambda/oauth/sweeper-handler.ts';
+/** Handler entry of the sweeper (lambda/oauth/sweeper-handler.mts). */
+export const SWEEPER_HANDLER_ENTRY = HANDLER_ENTRIES.sweeper;
 
 /** Once a day, at a quiet minute (UTC): registrations are judged by day-resolution `lastUsedAt`. */
 export const SWEEPER_SCHEDULE = events.Schedule.cron({ minute: '17', hour: '3' });

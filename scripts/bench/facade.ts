@@ -1,6 +1,6 @@
 /**
  * The benchmark's facade leg (`npm run bench -- --only facade` runs it alone): the
- * authorization-server facade Lambda (lambda/oauth/handler.ts) with its authorization broker.
+ * authorization-server facade Lambda (lambda/oauth/handler.mts) with its authorization broker.
  * - bundle size, built as the stacks build it (measure.ts `bundle`);
  * - cold start: a fresh process importing the built bundle with the local stack's facade
  *   environment, to its first answer to `GET /authorize` of a registered client (the consent page:
@@ -73,9 +73,9 @@ function pkce(): { verifier: string; challenge: string } {
 }
 
 export async function runFacadeLeg(options: FacadeOptions): Promise<FacadeFigures> {
-  process.stdout.write('Facade: bundling lambda/oauth/handler.ts, starting the local stack in this process\n');
-  const facade = await bundle(join(options.root, 'lambda/oauth/handler.ts'), options.outDir, 'oauth-handler', { sourceMap: true });
-  const server = (await bundle(join(options.root, 'scripts/bench/facade-server.ts'), options.outDir, 'facade-server', { sourceMap: true })).file;
+  process.stdout.write('Facade: bundling lambda/oauth/handler.mts, starting the local stack in this process\n');
+  const facade = await bundle(join(options.root, 'lambda/oauth/handler.mts'), options.outDir, 'oauth-handler', { sourceMap: true });
+  const server = (await bundle(join(options.root, 'scripts/bench/facade-server.mts'), options.outDir, 'facade-server', { sourceMap: true })).file;
 
   const before = { ...process.env };
   const stateDir = mkdtempSync(join(tmpdir(), 'mcp-bench-stack-'));

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   try {
     const env = { ...benchEnv(issuer, dynamo.endpoint), NODE_OPTIONS: '' };
     const calls = benchCalls(issuer);
-    const server = (await bundle(resolve(__dirname, 'handler-server.ts'), out, 'handler-server')).file;
+    const server = (await bundle(resolve(__dirname, 'handler-server.mts'), out, 'handler-server')).file;
     const load = (await bundle(resolve(__dirname, 'load.ts'), out, 'load')).file;
     for (let round = 0; round < rounds; round++) {
       await resetLastUsed(dynamo.endpoint);

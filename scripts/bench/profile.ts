@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'mcp-profile-'));
   const issuer = await startIssuer();
   try {
-    const lambda = await bundle(resolve(__dirname, '../../lambda/mcp/handler.ts'), out, 'mcp-handler', deployed ? { sourceMap: true } : { minify: false }); // readable frames unless as deployed
+    const lambda = await bundle(resolve(__dirname, '../../lambda/mcp/handler.mts'), out, 'mcp-handler', deployed ? { sourceMap: true } : { minify: false }); // readable frames unless as deployed
     const dynamo = await startBenchTables();
     Object.assign(process.env, benchEnv(issuer, dynamo.endpoint));
     const { handler } = (await import(pathToFileURL(lambda.file).href)) as { handler: Handler };

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     const calls = benchCalls(issuer);
     const nodeOptions = functionNodeOptions();
     if (only === 'facade') {
-      const handlerServer = (await bundle(join(root, 'scripts/bench/handler-server.ts'), out, 'handler-server', { sourceMap: true })).file;
+      const handlerServer = (await bundle(join(root, 'scripts/bench/handler-server.mts'), out, 'handler-server', { sourceMap: true })).file;
       const facade = await runFacadeLeg({ root, outDir: out, nodeOptions, coldRuns: COLD_RUNS, mcpColdStart: () => coldStart(handlerServer, { ...env, NODE_OPTIONS: nodeOptions }, calls.modernList) });
       if (jsonFile) {
         writeFileSync(jsonFile, `${JSON.stringify({ date: new Date().toISOString(), functionNodeOptions: nodeOptions, ...facadeJson(facade) }, null, 2)}\n`);
@@ -99,8 +99,8 @@ async function main(): Promise<void> {
     const otherOptions = withMaps ? nodeOptions.replace(SOURCE_MAPS, '').trim() : `${nodeOptions} ${SOURCE_MAPS}`.trim();
 
     process.stdout.write(`Bundling (esbuild, minified, ESM, no externals, source map file: as the CDK stacks deploy) into ${out}\n`);
-    const lambdaBundle = await bundle(join(root, 'lambda/mcp/handler.ts'), out, 'mcp-handler', { sourceMap: true });
-    const handlerServer = (await bundle(join(root, 'scripts/bench/handler-server.ts'), out, 'handler-server', { sourceMap: true })).file;
+    const lambdaBundle = await bundle(join(root, 'lambda/mcp/handler.mts'), out, 'mcp-handler', { sourceMap: true });
+    const handlerServer = (await bundle(join(root, 'scripts/bench/handler-server.mts'), out, 'handler-server', { sourceMap: true })).file;
     const v1 = await bundle(join(root, 'scripts/bench/baseline-server.ts'), out, 'baseline-v1');
     const v2 = await bundle(join(root, 'scripts/bench/baseline-v2-server.ts'), out, 'baseline-v2');
     const loadFile = (await bundle(join(root, 'scripts/bench/load.ts'), out, 'load')).file;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../../lambda/shared/http';
 
 export type LambdaHandler = (event: HttpEvent) => Promise<HttpResult>;
@@ -70,6 +71,24 @@ export function toEvent(req: IncomingMessage, body: Buffer, routeKey = '$default
   } as HttpEvent;
 }
 
+/** The Lambda context the runtime would pass, for a function named `functionName` serving `event`. */
+export function localContext(functionName: string, event: Partial<HttpEvent> = {}): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: event.requestContext?.requestId ?? 'local',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
 /** Writes a handler's result as an HTTP response. */
 export function writeResult(res: ServerResponse, result: HttpResult): void {
   const headers: Record<string, string | string[]> = { ...((result.headers ?? {}) as Record<string, string>) };
@@ -97,4 +116,9 @@ export async function serveWith(handler: LambdaHandler, req: IncomingMessage, re
 /** A node:http server that sends every request to `handler` (for tests and benchmarks). */
 export function lambdaServer(handler: LambdaHandler): Server {
   return createServer((req, res) => void serveWith(handler, req, res));
+}
+
+/** A node:http server for a Lambda handler module's `handler`, each call with its own context as Lambda passes it. */
+export function lambdaFunctionServer(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>, functionName: string): Server {
+  return lambdaServer((event) => handler(event, localContext(functionName, event)));
 }

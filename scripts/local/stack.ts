@@ -23,6 +23,7 @@ import {
   localUrls,
   type LocalUrls,
 } from './config';
+import { bundleHandler, importHttpHandler } from './handler-bundles';
 import type { LambdaHandler } from './lambda-http';
 import { createLoginHandler } from './login';
 import { createRouter, withCors, type Handlers } from './router';
@@ -106,18 +107,14 @@ async function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-async function loadHandlers(env: Record<string, string>): Promise<{ mcp: LambdaHandler; oauth: LambdaHandler }> {
+async function loadHandlers(env: Record<string, string>, bundles: Promise<readonly [string, string]>): Promise<{ mcp: LambdaHandler; oauth: LambdaHandler }> {
   const key = JSON.stringify(env);
   if (loadedFor && loadedFor !== key) throw new Error('The handlers were already loaded with another configuration in this process; start one local stack per process.');
-  // Config modules read process.env at import time: set it first, then import (contracts.md).
+  // The bundles read process.env as they load (contracts.md): set it first, then import.
   Object.assign(process.env, env);
   loadedFor = key;
-  // require, not import(): jest (CommonJS) and tsx both load .ts modules this way.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mcp = require('../../lambda/mcp/handler') as typeof import('../../lambda/mcp/handler');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const oauth = require('../../lambda/oauth/handler') as typeof import('../../lambda/oauth/handler');
-  return { mcp: mcp.handler, oauth: oauth.handler };
+  const [mcp, oauth] = await bundles;
+  return { mcp: await importHttpHandler(mcp, 'mcp-auth-local-mcp'), oauth: await importHttpHandler(oauth, 'mcp-auth-local-oauth') };
 }
 
 /** GETs/POSTs each endpoint once; returns the ones that answered 5xx. Throws if one does not answer at all. */
@@ -181,6 +178,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   try {
     unlock = lockStateDir(stateDir);
+    // esbuild runs while the stand-ins start; the bundles are imported once the environment is known.
+    const bundleDir = join(stateDir, 'bundles');
+    const bundles = Promise.all([bundleHandler('mcp', bundleDir), bundleHandler('oauth', bundleDir)] as const);
+    bundles.catch(() => undefined); // awaited below; a start aborted before then must not leave it unhandled
     checkAborted();
     const dynamo = await startDynalite({ path: join(stateDir, 'dynamodb') });
     started.push(dynamo);
@@ -206,7 +207,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cimdTrustedOrigins: options.cimdTrustedOrigins,
       cimd: options.cimd,
     });
-    const { mcp, oauth } = await loadHandlers(env);
+    const { mcp, oauth } = await loadHandlers(env, bundles);
     // The login page's CSP must also name where the broker's /callback sends the browser (broker-relay.ts).
     const onwardRedirect = brokerRelay(ddb, TABLES.registrations, `${urls.base}/callback`);
     const login = createLoginHandler({ cognito, userPoolId: ids.userPoolId, loginClientId: ids.loginClientId, issuer: urls.base, resourceUrl: urls.mcp, stateDir, onwardRedirect });

@@ -2,54 +2,14 @@
  * Client last use (docs/mcp-server.md, "Client last use"): the liveness lookup of a DCR client
  * sets the registration's `lastUsedAt` at most once a day, never recreates a deleted registration,
  * and never fails a request when the write fails. Through the Lambda handler with dynalite; the
- * handler's DynamoDB client is wrapped to count UpdateItem calls and to inject faults.
+ * handler's DynamoDB calls go through a proxy that counts UpdateItem calls and injects faults.
  */
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDbLite } from '../../../lambda/shared/dynamodb-lite';
 import { LAST_USED_RESOLUTION_SECONDS } from '../../../lambda/mcp/client-liveness';
 import { modernCall, parse, startFixture, STATIC_CLIENT_ID, type Fixture } from './support';
 
-type UpdateInput = Parameters<DynamoDbLite['updateItem']>[0];
-type GetInput = Parameters<DynamoDbLite['getItem']>[0];
-
-const mockDdb = {
-  /** Every UpdateItem the handler sent, with how it ended. */
-  updates: [] as { input: UpdateInput; outcome: string }[],
-  /** When set, UpdateItem throws this instead of reaching dynalite. */
-  failUpdate: null as Error | null,
-  /** Runs after each GetItem answered (to delete the item between the read and the write). */
-  afterGet: null as ((input: GetInput) => Promise<void>) | null,
-};
-
-jest.mock('../../../lambda/shared/dynamodb-lite', () => {
-  const actual = jest.requireActual('../../../lambda/shared/dynamodb-lite') as typeof import('../../../lambda/shared/dynamodb-lite');
-  return {
-    ...actual,
-    createDynamoDbLite: (options: Parameters<typeof actual.createDynamoDbLite>[0]): DynamoDbLite => {
-      const real = actual.createDynamoDbLite(options);
-      return {
-        ...real,
-        async getItem(input) {
-          const out = await real.getItem(input);
-          if (mockDdb.afterGet) await mockDdb.afterGet(input);
-          return out;
-        },
-        async updateItem(input) {
-          const entry = { input, outcome: 'pending' };
-          mockDdb.updates.push(entry);
-          try {
-            if (mockDdb.failUpdate) throw mockDdb.failUpdate;
-            await real.updateItem(input);
-            entry.outcome = 'ok';
-          } catch (err) {
-            entry.outcome = (err as Error).name;
-            throw err;
-          }
-        },
-      };
-    },
-  };
-});
+/** The handler's UpdateItem calls, as the fixture's DynamoDB proxy saw them. */
+const updates = () => fx.dynamodb.calls.filter((c) => c.operation === 'UpdateItem');
 
 let fx: Fixture;
 let stderr: jest.SpyInstance;
@@ -62,9 +22,7 @@ beforeAll(async () => {
 afterAll(() => fx.stop());
 
 beforeEach(() => {
-  mockDdb.updates.length = 0;
-  mockDdb.failUpdate = null;
-  mockDdb.afterGet = null;
+  fx.dynamodb.reset();
   logged = [];
   stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (logged.push(String(chunk)), true));
 });
@@ -101,9 +59,9 @@ test('the first authorized request of a DCR client sets lastUsedAt (a Number, ep
   expect(Number(stored?.lastUsedAt?.N)).toBeGreaterThanOrEqual(before);
   expect(Number(stored?.lastUsedAt?.N)).toBeLessThanOrEqual(nowSeconds());
   expect(stored?.clientId).toEqual({ S: 'dcr-first' });
-  expect(mockDdb.updates).toHaveLength(1);
-  expect(mockDdb.updates[0].outcome).toBe('ok');
-  expect(mockDdb.updates[0].input).toMatchObject({
+  expect(updates()).toHaveLength(1);
+  expect(updates()[0].outcome).toBe('ok');
+  expect(updates()[0].input).toMatchObject({
     TableName: 'registrations',
     Key: { pk: { S: 'client#dcr-first' } },
     UpdateExpression: 'SET lastUsedAt = :now',
@@ -120,7 +78,7 @@ test('a second request within a day does not write again', async () => {
   expect((await toolsList('dcr-twice')).statusCode).toBe(200);
   expect((await fx.handler(modernCall(await fx.token({ client_id: 'dcr-twice' }), 'tools/call', { name: 'whoami', arguments: {} }))).statusCode).toBe(200);
   expect((await item('dcr-twice'))?.lastUsedAt?.N).toBe(first);
-  expect(mockDdb.updates).toHaveLength(1);
+  expect(updates()).toHaveLength(1);
 });
 
 test('a lastUsedAt just under a day old is left alone', async () => {
@@ -128,7 +86,7 @@ test('a lastUsedAt just under a day old is left alone', async () => {
   await registerUsedAt('dcr-recent', recent);
   expect((await toolsList('dcr-recent')).statusCode).toBe(200);
   expect((await item('dcr-recent'))?.lastUsedAt).toEqual({ N: String(recent) });
-  expect(mockDdb.updates).toHaveLength(0);
+  expect(updates()).toHaveLength(0);
 });
 
 test('a lastUsedAt two days old is refreshed', async () => {
@@ -139,7 +97,7 @@ test('a lastUsedAt two days old is refreshed', async () => {
   const stored = await item('dcr-old');
   expect(Number(stored?.lastUsedAt?.N)).toBeGreaterThanOrEqual(before);
   expect(stored?.createdAt).toEqual({ S: '2026-01-01T00:00:00.000Z' });
-  expect(mockDdb.updates.map((u) => u.outcome)).toEqual(['ok']);
+  expect(updates().map((u) => u.outcome)).toEqual(['ok']);
 });
 
 test('a deleted registration is not recreated: 401, and the item stays absent', async () => {
@@ -149,35 +107,34 @@ test('a deleted registration is not recreated: 401, and the item stays absent', 
   expect(result.statusCode).toBe(401);
   expect(result.headers?.['www-authenticate']).toContain('invalid_token');
   expect(await item('dcr-deleted')).toBeUndefined();
-  expect(mockDdb.updates).toHaveLength(0);
+  expect(updates()).toHaveLength(0);
 });
 
 test('a registration deleted between the read and the write is not recreated either (the condition fails quietly)', async () => {
   await fx.register('dcr-race');
-  mockDdb.afterGet = async (input) => {
-    if (input.Key.pk && 'S' in input.Key.pk && input.Key.pk.S === 'client#dcr-race') await fx.unregister('dcr-race');
-  };
+  fx.dynamodb.after('GetItem', async (call) => {
+    if ((call.input.Key as { pk?: { S?: string } }).pk?.S === 'client#dcr-race') await fx.unregister('dcr-race');
+  });
   const result = await toolsList('dcr-race');
   expect(result.statusCode).toBe(200); // live when read
-  expect(mockDdb.updates.map((u) => u.outcome)).toEqual(['ConditionalCheckFailedException']);
+  expect(updates().map((u) => u.outcome)).toEqual(['ConditionalCheckFailedException']);
   expect(await item('dcr-race')).toBeUndefined();
   expect(logged).toEqual([]);
-  mockDdb.afterGet = null;
+  fx.dynamodb.after('GetItem', null);
   expect((await toolsList('dcr-race')).statusCode).toBe(401);
 });
 
 test('a failing UpdateItem still answers 200 and logs a warning without token data', async () => {
   await fx.register('dcr-fail');
-  const { DynamoDbError } = jest.requireActual('../../../lambda/shared/dynamodb-lite') as typeof import('../../../lambda/shared/dynamodb-lite');
-  mockDdb.failUpdate = new DynamoDbError('AccessDeniedException', 'User is not authorized to perform: dynamodb:UpdateItem', 400);
+  fx.dynamodb.fail('UpdateItem', { type: 'AccessDeniedException', message: 'User is not authorized to perform: dynamodb:UpdateItem' });
   const token = await fx.token({ client_id: 'dcr-fail', sub: 'user-fail', username: 'frank' });
   const result = await fx.handler(modernCall(token, 'tools/call', { name: 'whoami', arguments: {} }));
   expect(result.statusCode).toBe(200);
   expect(parse(result).result.structuredContent).toMatchObject({ subject: 'user-fail', clientId: 'dcr-fail' });
-  expect(mockDdb.updates.map((u) => u.outcome)).toEqual(['AccessDeniedException']);
+  expect(updates().map((u) => u.outcome)).toEqual(['AccessDeniedException']);
   expect(await item('dcr-fail')).not.toHaveProperty('lastUsedAt');
 
-  const warnings = logged.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.level === 'warn');
+  const warnings = logged.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.level === 'WARN');
   expect(warnings).toHaveLength(1);
   expect(warnings[0]).toMatchObject({ message: 'client lastUsedAt not recorded', clientId: 'dcr-fail', errorName: 'AccessDeniedException' });
   const text = logged.join('');
@@ -188,14 +145,15 @@ test('a failing UpdateItem still answers 200 and logs a warning without token da
 
 test('a network failure of UpdateItem is no 503 either', async () => {
   await fx.register('dcr-net');
-  mockDdb.failUpdate = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+  fx.dynamodb.fail('UpdateItem', 'drop');
   expect((await toolsList('dcr-net')).statusCode).toBe(200);
   expect(logged).toHaveLength(1);
-  expect(JSON.parse(logged[0])).toMatchObject({ level: 'warn', clientId: 'dcr-net', errorName: 'Error' });
+  expect(JSON.parse(logged[0])).toMatchObject({ level: 'WARN', message: 'client lastUsedAt not recorded', clientId: 'dcr-net' });
+  expect(updates().map((u) => u.outcome)).toEqual(['dropped']);
 });
 
 test('the static client has no item: nothing is written, nothing created', async () => {
   expect((await toolsList(STATIC_CLIENT_ID)).statusCode).toBe(200);
-  expect(mockDdb.updates).toHaveLength(0);
+  expect(updates()).toHaveLength(0);
   expect(await item(STATIC_CLIENT_ID)).toBeUndefined();
 });

@@ -12,6 +12,8 @@ import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
 import { rsaKey, signRs256, type RsaKey } from './jwt';
 import { LOCAL_AWS, startDynalite, type RunningService } from '../../../scripts/local/services';
 import { createNotesTable, createRegistrationsTable } from '../../../scripts/local/tables';
+import { loadBundledHandler } from '../../../scripts/local/handler-bundles';
+import { startDynamoDbProxy, type DynamoDbProxy } from '../../support/dynamodb-proxy';
 
 export const RESOURCE_URL = 'http://127.0.0.1:9/mcp';
 export const SCOPE_READ = `${RESOURCE_URL}/read`;
@@ -33,6 +35,8 @@ export interface Fixture {
   token(claims?: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
   register(clientId: string): Promise<void>;
   unregister(clientId: string): Promise<void>;
+  /** Between the handler and dynalite: records the handler's DynamoDB calls, injects faults. */
+  readonly dynamodb: DynamoDbProxy;
   stop(): Promise<void>;
 }
 
@@ -41,6 +45,7 @@ export async function startFixture(env: Record<string, string> = {}): Promise<Fi
   const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
   await createRegistrationsTable(ddb, 'registrations');
   await createNotesTable(ddb, 'notes');
+  const proxy = await startDynamoDbProxy(dynamo.endpoint);
 
   const key = rsaKey(KID);
   const jwks = createServer((req, res) => {
@@ -62,14 +67,13 @@ export async function startFixture(env: Record<string, string> = {}): Promise<Fi
     SCOPE_READ,
     SCOPE_WRITE,
     TOKEN_ISSUER: issuer,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    DYNAMODB_ENDPOINT: proxy.endpoint,
     CLIENT_CHECK_TTL_SECONDS: '0',
     LOG_LEVEL: 'error',
     ...env,
   });
-  // The handler reads its configuration at import, as on Lambda.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { handler } = require('../../../lambda/mcp/handler') as typeof import('../../../lambda/mcp/handler');
+  // The handler as deployed (its ESM bundle), reading its configuration at import, as on Lambda.
+  const handler = await loadBundledHandler('mcp');
 
   const claims = (overrides: Record<string, unknown> = {}): Record<string, unknown> => {
     const now = Math.floor(Date.now() / 1000);
@@ -104,8 +108,10 @@ export async function startFixture(env: Record<string, string> = {}): Promise<Fi
     async unregister(clientId) {
       await ddb.send(new DeleteItemCommand({ TableName: 'registrations', Key: { pk: { S: `client#${clientId}` } } }));
     },
+    dynamodb: proxy,
     async stop() {
       ddb.destroy();
+      await proxy.stop();
       const closed = new Promise<void>((ok) => jwks.close(() => ok()));
       jwks.closeAllConnections();
       await closed;

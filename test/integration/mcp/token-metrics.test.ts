@@ -2,7 +2,6 @@
  * Token rejections at /mcp are counted by reason (issue 15, `TokenRejections{Reason}`), with no
  * user, token or client id in the dimensions.
  */
-import { setMetricsPool } from '../../../lambda/shared/metrics';
 import { captureWrites, metricsIn } from '../../support/metrics-capture';
 import { modernCall, startFixture, type Fixture } from './support';
 
@@ -13,13 +12,14 @@ beforeAll(async () => {
 });
 afterAll(() => fx.stop());
 beforeEach(() => {
-  setMetricsPool('pool-1');
   written = captureWrites();
 });
 afterEach(() => {
   jest.restoreAllMocks();
-  setMetricsPool(undefined);
 });
+
+/** The fixture's handler trusts an issuer other than a Cognito pool (TOKEN_ISSUER): its pool dimension says so. */
+const POOL = 'none';
 
 const rejections = () => metricsIn(written).filter((m) => m.name === 'TokenRejections').map((m) => m.dimensions);
 
@@ -34,5 +34,5 @@ test.each([
   const call = modernCall((await token()) ?? '', 'tools/list');
   if (!(await token())) delete (call.headers as Record<string, string>).authorization;
   expect((await fx.handler(call)).statusCode).toBe(401);
-  expect(rejections()).toEqual([{ UserPoolId: 'pool-1', Reason: reason }]);
+  expect(rejections()).toEqual([{ UserPoolId: POOL, Reason: reason }]);
 });

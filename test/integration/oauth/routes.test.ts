@@ -1,11 +1,11 @@
 /**
- * The Lambda entry (`lambda/oauth/handler.ts`) as deployed: env set, module imported, served over
+ * The Lambda entry (`lambda/oauth/handler.mts`) as deployed: env set, its ESM bundle imported, served over
  * HTTP the way API Gateway calls it (scripts/local/lambda-http.ts). Routing, metadata documents,
  * 404/405, CORS.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
+import { loadBundledHandler } from '../../../scripts/local/handler-bundles';
 import { lambdaServer } from '../../../scripts/local/lambda-http';
 import { newEnvironment, publicClient, READ, startServices, stopServices, type Services } from './harness';
 
@@ -18,12 +18,7 @@ beforeAll(async () => {
   services = await startServices();
   const environment = await newEnvironment(services, { LOG_LEVEL: 'warn', SERVICE_DOCUMENTATION: 'https://docs.example.test/mcp' });
   Object.assign(process.env, environment.env);
-  let handler!: (event: HttpEvent) => Promise<HttpResult>;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    ({ handler } = require('../../../lambda/oauth/handler') as { handler: typeof handler });
-  });
-  server = lambdaServer(handler);
+  server = lambdaServer(await loadBundledHandler('oauth'));
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

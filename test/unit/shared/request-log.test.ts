@@ -1,9 +1,11 @@
-/** The access-log wrapper: one line per request with what an operator needs, nothing secret. */
+/** The access-log middleware, in a real middy chain: one line per request with what an operator needs, nothing secret. */
 import { setLogLevel } from '../../../lambda/shared/logger';
 import { mcpRoutes } from '../../../lambda/mcp/app';
 import { OAUTH_METRIC_ROUTES } from '../../../lambda/oauth/metric-routes';
 import { setMetricsPool } from '../../../lambda/shared/metrics';
-import { routeMatcher, withRequestLog } from '../../../lambda/shared/request-log';
+import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
+import { requestLog, routeMatcher } from '../../../lambda/shared/request-log';
+import { localContext } from '../../../scripts/local/lambda-http';
 import { httpEvent } from '../../support/http-event';
 
 const secretEvent = () =>
@@ -11,6 +13,13 @@ const secretEvent = () =>
     headers: { authorization: 'Bearer very-secret-token', 'content-type': 'application/json' },
     body: '{"client_secret":"s3cr3t"}',
   });
+
+/** `inner` behind middy with the request log, as the Lambda entries chain it (middy is ESM-only: imported). */
+async function withRequestLog(part: string, inner: (event: HttpEvent) => Promise<HttpResult>, routeOf?: (path: string) => string) {
+  const { default: middy } = await import('@middy/core');
+  const handler = middy<HttpEvent, HttpResult>().use(requestLog(part, routeOf)).handler((event) => inner(event));
+  return (event: HttpEvent) => handler(event, localContext(`test-${part}`, event));
+}
 
 function captureStdout(): { lines: () => Record<string, unknown>[]; restore: () => void } {
   const written: string[] = [];
@@ -31,11 +40,11 @@ test('a request writes one line: part, method, path, status, latency, request id
   const capture = captureStdout();
   try {
     const event = secretEvent();
-    const result = await withRequestLog('oauth', async () => ({ statusCode: 201, body: '{}' }))(event);
+    const result = await (await withRequestLog('oauth', async () => ({ statusCode: 201, body: '{}' })))(event);
     expect(result.statusCode).toBe(201);
     const lines = capture.lines();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 'info', message: 'request', part: 'oauth', method: 'POST', path: '/register', status: 201, requestId: event.requestContext.requestId });
+    expect(lines[0]).toMatchObject({ level: 'INFO', message: 'request', part: 'oauth', method: 'POST', path: '/register', status: 201, requestId: event.requestContext.requestId });
     expect(typeof lines[0].ms).toBe('number');
     expect(JSON.stringify(lines)).not.toMatch(/very-secret-token|s3cr3t/);
   } finally {
@@ -46,11 +55,11 @@ test('a request writes one line: part, method, path, status, latency, request id
 test('a handler that throws is logged as an error and the error goes on to the caller', async () => {
   const capture = captureStdout();
   try {
-    const failing = withRequestLog('mcp', async () => {
+    const failing = await withRequestLog('mcp', async () => {
       throw new Error('boom');
     });
     await expect(failing(secretEvent())).rejects.toThrow('boom');
-    expect(capture.lines()).toEqual([expect.objectContaining({ level: 'error', message: 'request failed', part: 'mcp', errorMessage: 'boom' })]);
+    expect(capture.lines()).toEqual([expect.objectContaining({ level: 'ERROR', message: 'request failed', part: 'mcp', errorMessage: 'boom' })]);
   } finally {
     capture.restore();
   }
@@ -73,7 +82,7 @@ describe('the same line carries the request metrics (EMF), by part, route and st
   test('Requests and Latency with the route template, never the path with its client id', async () => {
     const capture = captureStdout();
     try {
-      const handler = withRequestLog('oauth', async () => ({ statusCode: 401, body: '{}' }), routeMatcher(OAUTH_METRIC_ROUTES));
+      const handler = await withRequestLog('oauth', async () => ({ statusCode: 401, body: '{}' }), routeMatcher(OAUTH_METRIC_ROUTES));
       await handler(httpEvent('GET', '/register/4l1ent1d0123', {}));
       const [line] = capture.lines();
       expect(line).toMatchObject({ message: 'request', path: '/register/4l1ent1d0123', status: 401 });
@@ -90,7 +99,7 @@ describe('the same line carries the request metrics (EMF), by part, route and st
   test('a handler that throws counts as 5xx on its route', async () => {
     const capture = captureStdout();
     try {
-      const failing = withRequestLog('oauth', async () => { throw new Error('boom'); }, routeMatcher(OAUTH_METRIC_ROUTES));
+      const failing = await withRequestLog('oauth', async () => { throw new Error('boom'); }, routeMatcher(OAUTH_METRIC_ROUTES));
       await expect(failing(httpEvent('POST', '/register', {}))).rejects.toThrow('boom');
       expect(metricsOf(capture.lines()[0]).Requests.dimensions).toMatchObject({ Route: '/register', StatusClass: '5xx' });
     } finally {

@@ -1,0 +1,24 @@
+/**
+ * How the Lambda handlers are bundled, in one place for everything that bundles them: the CDK
+ * stacks (lib/constructs/handler-function.ts), the local stack (scripts/local/handler-bundles.ts)
+ * and the benchmark. No CDK import here: the local stack loads this module at start.
+ *
+ * The entries are ES modules (`.mts`), as Lambda runs them: `@middy/core` ships only as ESM, and
+ * the rest of lambda/ stays CommonJS-compatible TypeScript that both jest and the bundles load.
+ */
+
+/** Handler modules, relative to the repository root, each exporting `handler`. */
+export const HANDLER_ENTRIES = {
+  mcp: 'lambda/mcp/handler.mts',
+  oauth: 'lambda/oauth/handler.mts',
+  sweeper: 'lambda/oauth/sweeper-handler.mts',
+} as const;
+
+/** Lets bundled CommonJS dependencies call `require` (for Node built-ins) inside the ESM bundle. */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** The Lambda runtime's Node.js major, as esbuild's target. */
+export const BUNDLE_TARGET = 'node22';
+
+/** Prefer packages' ES module builds: they tree-shake better than their CommonJS ones. */
+export const BUNDLE_MAIN_FIELDS = ['module', 'main'];
