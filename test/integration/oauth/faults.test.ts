@@ -98,7 +98,7 @@ describe('POST /register compensation', () => {
     const result = await handler(event('POST', '/register', { body: publicClient() }));
     expect(result.statusCode).toBe(500);
     const orphan = logs.map((l) => JSON.parse(l)).find((l) => l.message.startsWith('orphaned Cognito app client'));
-    expect(orphan).toMatchObject({ level: 'error', clientId: expect.any(String), userPoolId: environment.poolId });
+    expect(orphan).toMatchObject({ level: 'ERROR', clientId: expect.any(String), userPoolId: environment.poolId });
     // It really is there; remove it so later tests see a consistent pool.
     expect(await describeClient(services, environment.poolId, orphan.clientId)).toBeDefined();
     await services.idp.send(new DeleteUserPoolClientCommand({ UserPoolId: environment.poolId, ClientId: orphan.clientId }));
@@ -121,7 +121,7 @@ describe('throttling and quota', () => {
     expect(result.statusCode).toBe(503);
     expect(bodyOf(result)).toEqual({ error: 'temporarily_unavailable', error_description: expect.stringMatching(/quota/) });
     expect(Number(headerOf(result, 'retry-after'))).toBeGreaterThan(60);
-    expect(logs.some((l) => /"level":"error".*app client quota/.test(l))).toBe(true);
+    expect(logs.some((l) => /"level":"ERROR".*app client quota/.test(l))).toBe(true);
     expect(await snapshot()).toEqual(before);
   });
 

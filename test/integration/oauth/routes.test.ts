@@ -105,3 +105,27 @@ test('register, read and delete over HTTP through the deployed entry', async () 
   expect((await fetch(`${base}${uri.pathname}`, { method: 'DELETE', headers: auth })).status).toBe(204);
   expect((await fetch(`${base}${uri.pathname}`, { headers: auth })).status).toBe(401);
 });
+
+test('the deployed entry logs through middy and Powertools: one request line with the function and its Lambda context', async () => {
+  const written: string[] = [];
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+  try {
+    expect((await fetch(`${base}/.well-known/oauth-authorization-server`)).status).toBe(200);
+  } finally {
+    out.mockRestore();
+  }
+  const lines = written.flatMap((w) => w.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const requestLines = lines.filter((l) => l.message === 'request');
+  expect(requestLines).toHaveLength(1);
+  expect(requestLines[0]).toMatchObject({
+    level: 'INFO',
+    service: 'oauth',
+    function_name: 'mcp-auth-test-oauth',
+    cold_start: expect.any(Boolean),
+    path: '/.well-known/oauth-authorization-server',
+    status: 200,
+    Requests: 1,
+  });
+  expect(requestLines[0].function_request_id).toBe(requestLines[0].requestId);
+  expect(typeof requestLines[0].timestamp).toBe('string');
+});

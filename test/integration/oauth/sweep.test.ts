@@ -96,7 +96,7 @@ describe('which registrations go', () => {
     expect(swept).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          level: 'info',
+          level: 'INFO',
           clientId: idle.id,
           clientName: 'Idle',
           createdAt: ago(200 * DAY).toISOString(),
@@ -220,7 +220,7 @@ describe('failures leave no orphan', () => {
     const after = await sides();
     expect(after.clients).toHaveLength(3);
     expect(after.records).toEqual(after.clients);
-    expect(logLines().some((l) => l.level === 'warn' && /throttling/.test(String(l.message)))).toBe(true);
+    expect(logLines().some((l) => l.level === 'WARN' && /throttling/.test(String(l.message)))).toBe(true);
     expect(await sweep()).toMatchObject({ deleted: 3, failed: 0 });
     expect(await sides()).toEqual({ clients: [], records: [] });
   });
@@ -238,7 +238,7 @@ describe('failures leave no orphan', () => {
   test('a record without createdAt or lastUsedAt is kept and reported', async () => {
     await services.ddb.send(new PutCommand({ TableName: environment.table, Item: { pk: 'client#bare', clientId: 'bare' } }));
     expect(await sweep()).toMatchObject({ scanned: 1, kept: 1, deleted: 0 });
-    expect(logLines().some((l) => l.level === 'warn' && l.clientId === 'bare')).toBe(true);
+    expect(logLines().some((l) => l.level === 'WARN' && l.clientId === 'bare')).toBe(true);
   });
 });
 

@@ -159,7 +159,7 @@ test('a failed write is logged as a warning and the client is still live', async
     warn.mockRestore();
   }
   expect(lines).toHaveLength(1);
-  expect(JSON.parse(lines[0])).toMatchObject({ level: 'warn', message: 'client lastUsedAt not recorded', clientId: 'a', errorName: 'AccessDeniedException' });
+  expect(JSON.parse(lines[0])).toMatchObject({ level: 'WARN', message: 'client lastUsedAt not recorded', clientId: 'a', errorName: 'AccessDeniedException' });
 });
 
 test('a burst of lookups for one client shares one GetItem and one lastUsedAt write', async () => {

@@ -31,7 +31,7 @@ test('a line declares namespace McpAuth, the UserPoolId dimension first, and car
   putMetrics('request', [{ name: 'Requests', value: 1 }, { name: 'Latency', value: 12.5, unit: 'Milliseconds' }], { Route: '/register', StatusClass: '2xx' }, { path: '/register' });
   expect(lines).toHaveLength(1);
   const [line] = lines;
-  expect(line).toMatchObject({ level: 'info', message: 'request', path: '/register' });
+  expect(line).toMatchObject({ level: 'INFO', message: 'request', path: '/register' });
   expect(typeof line._aws.Timestamp).toBe('number');
   expect(line._aws.CloudWatchMetrics[0].Dimensions).toEqual([['UserPoolId', 'Route', 'StatusClass']]);
   expect(extracted(line)).toEqual([
