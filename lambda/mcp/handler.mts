@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import type { HttpEvent, HttpResult } from '../shared/http.ts';
 import { createDynamoDbLite } from '../shared/dynamodb-lite.ts';
 import { configureLogger } from '../shared/logger.ts';
-import { setMetricsPool } from '../shared/metrics.ts';
+import { configureMetrics } from '../shared/metrics.ts';
 import { requestLog, routeMatcher } from '../shared/request-log.ts';
 import { createMcpApp, mcpRoutes } from './app.ts';
 import { configFromProcess, DEFAULT_LIST_TTL_MS } from './config.ts';
@@ -26,8 +26,8 @@ export const SERVER_VERSION = '0.1.0';
 const config = configFromProcess();
 // As `injectLambdaContext` types it: TypeScript sees the package's CommonJS build (imported by
 // logger.ts) and its ES build as two classes; the ESM bundle holds one.
-const loggers = configureLogger('mcp', config.logLevel) as unknown as Parameters<typeof injectLambdaContext>[0];
-setMetricsPool(config.userPoolId);
+const logger = configureLogger('mcp', config.logLevel) as unknown as Parameters<typeof injectLambdaContext>[0];
+configureMetrics('mcp', config.userPoolId);
 
 // A SigV4-signed JSON client instead of the AWS SDK: the function makes four DynamoDB calls, and
 // the SDK was half the bundle and most of the cold start (docs/mcp-server.md, "Performance").
@@ -53,6 +53,6 @@ const routes = mcpRoutes(config);
 
 /** The Lambda handler, with one access-log and metrics line per request (`Route`: one of `mcpRoutes`). */
 export const handler = middy<HttpEvent, HttpResult>()
-  .use(injectLambdaContext(loggers))
-  .use(requestLog('mcp', routeMatcher([...routes.mcp, ...routes.prm])))
+  .use(injectLambdaContext(logger))
+  .use(requestLog(routeMatcher([...routes.mcp, ...routes.prm])))
   .handler((event) => app(event));

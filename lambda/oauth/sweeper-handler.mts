@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { configureLogger } from '../shared/logger.ts';
+import { configureMetrics } from '../shared/metrics.ts';
 import { loadSweeperConfig } from './config.ts';
 import { createAwsClients } from './deps.ts';
 import type { SweepDeps } from './sweep.ts';
@@ -16,7 +17,8 @@ import { runSweeper, type SweeperRun } from './sweeper-run.ts';
 const config = loadSweeperConfig(process.env);
 // As `injectLambdaContext` types it: TypeScript sees the package's CommonJS build (imported by
 // logger.ts) and its ES build as two classes; the ESM bundle holds one.
-const loggers = configureLogger('sweeper', config.logLevel) as unknown as Parameters<typeof injectLambdaContext>[0];
+const logger = configureLogger('sweeper', config.logLevel) as unknown as Parameters<typeof injectLambdaContext>[0];
+configureMetrics('sweeper', config.userPoolId);
 const deps: SweepDeps = {
   config,
   ...createAwsClients(config),
@@ -26,5 +28,5 @@ const deps: SweepDeps = {
 
 /** The scheduled event carries nothing the sweeper needs; a run depends only on the clock and the table. */
 export const handler = middy<ScheduledEvent, SweeperRun>()
-  .use(injectLambdaContext(loggers))
+  .use(injectLambdaContext(logger))
   .handler(() => runSweeper(deps));

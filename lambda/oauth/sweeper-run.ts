@@ -1,7 +1,8 @@
 /**
  * One daily run of the sweeper: registrations first (`sweep.ts`), then the pool's app clients
  * (`orphans.ts`: counted after the registrations' app clients went, orphans deleted), then one
- * embedded-metric line (`../shared/metrics.ts`) in namespace `McpAuth` with dimension `UserPoolId`:
+ * log line and one embedded-metric line (`../shared/metrics.ts`) in namespace `McpAuth` with
+ * dimensions `service` and `UserPoolId`:
  * - `AppClients` (gauge): app clients in the pool after the run; the quota alarm reads it;
  * - `RegistrationsSwept`, `OrphansDeleted` (counts);
  * - `SweeperFailures` (count): deletions that failed, plus a listing or a run that failed.
@@ -27,7 +28,8 @@ function publish(deps: SweepDeps, values: { swept: number; orphans: number; fail
     { name: 'SweeperFailures', value: values.failures },
     ...(values.appClients === undefined ? [] : [{ name: 'AppClients', value: values.appClients }]),
   ];
-  putMetrics('sweeper run', metrics, { [POOL_DIMENSION]: deps.config.userPoolId }, fields);
+  log.info('sweeper run', fields);
+  putMetrics(metrics, { [POOL_DIMENSION]: deps.config.userPoolId });
 }
 
 export async function runSweeper(deps: SweepDeps, limits: SweepLimits = {}): Promise<SweeperRun> {

@@ -17,11 +17,6 @@ const UNCONFIGURED_SERVICE = 'mcp-auth';
 
 let level: Level = 'info';
 let logger = new Logger({ serviceName: UNCONFIGURED_SERVICE, logLevel: 'INFO' });
-/**
- * Writes the lines that carry CloudWatch metrics (`metrics.ts`): at every level but `silent`,
- * since CloudWatch reads the metrics from them. Same format and keys as `logger`.
- */
-let metricLogger = logger.createChild({ logLevel: 'INFO' });
 
 const toPowertools = (l: Level) => l.toUpperCase() as Uppercase<Level>;
 
@@ -33,18 +28,18 @@ export function setLogLevel(next: string | undefined): void {
   if (!next || !LEVELS.has(next)) return;
   level = next as Level;
   logger.setLogLevel(toPowertools(level));
-  metricLogger.setLogLevel(level === 'silent' ? 'SILENT' : 'INFO');
 }
 
 /**
  * Names the function in every line (`service`: mcp, oauth, sweeper) and sets the level. Called once
- * by each Lambda entry at cold start; returns the loggers for Powertools' `injectLambdaContext`.
+ * by each Lambda entry at cold start; returns the logger for Powertools' `injectLambdaContext`.
  */
-export function configureLogger(service: string, logLevel: string | undefined): Logger[] {
-  logger = new Logger({ serviceName: service, logLevel: 'INFO' });
-  metricLogger = logger.createChild({ logLevel: 'INFO' });
-  setLogLevel(logLevel ?? level);
-  return [logger, metricLogger];
+export function configureLogger(service: string, logLevel: string | undefined): Logger {
+  if (logLevel && LEVELS.has(logLevel)) level = logLevel as Level;
+  // The level goes to the constructor: injectLambdaContext puts a logger back to the level it was
+  // built with at each invocation (Powertools' debug sampling), so a later setLogLevel would not last.
+  logger = new Logger({ serviceName: service, logLevel: toPowertools(level) });
+  return logger;
 }
 
 function redact(fields: Record<string, unknown>): Record<string, unknown> {
@@ -58,18 +53,12 @@ export const log = {
   info: (message: string, fields: Record<string, unknown> = {}) => logger.info(message, redact(fields)),
   warn: (message: string, fields: Record<string, unknown> = {}) => logger.warn(message, redact(fields)),
   error: (message: string, fields: Record<string, unknown> = {}) => logger.error(message, redact(fields)),
-  /**
-   * A line (info unless said otherwise) that carries CloudWatch embedded-metric fields (`metrics.ts`).
-   * `fields` are redacted as usual; `emf` (metric names, numbers and code-chosen dimension values)
-   * is not, so that a metric such as `TokenRejections` keeps its value.
-   */
-  metric: (message: string, fields: Record<string, unknown>, emf: Record<string, unknown>, at: 'info' | 'error' = 'info') => {
-    if (level === 'silent') return;
-    // An error line is an error whatever the level; an info one is written even below the threshold.
-    if (at === 'error') logger.error(message, { ...redact(fields), ...emf });
-    else metricLogger.info(message, { ...redact(fields), ...emf });
-  },
 };
+
+/** `LOG_LEVEL=silent` (tests): no log lines, and no metric lines either (`metrics.ts`). */
+export function loggingSilenced(): boolean {
+  return level === 'silent';
+}
 
 /** An error as loggable fields: name and message, never the object (SDK errors carry request details). */
 export function errorFields(err: unknown): Record<string, unknown> {

@@ -1,25 +1,30 @@
 /**
- * CloudWatch metrics in embedded metric format (EMF): a log line whose `_aws.CloudWatchMetrics`
- * names metrics that CloudWatch Logs extracts from the line itself, so no function needs
- * `cloudwatch:PutMetricData` (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
- * Lines go through the logger (`log.metric`), one format for logs and metrics.
+ * CloudWatch metrics in embedded metric format (EMF), written by Powertools for AWS Lambda's
+ * Metrics: a log line whose `_aws.CloudWatchMetrics` names metrics that CloudWatch Logs extracts
+ * from the line itself, so no function needs `cloudwatch:PutMetricData`
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
  *
- * Every metric is in namespace `McpAuth` with dimension `UserPoolId` (one value per stage), plus
- * at most a few dimensions whose values the code chooses from a fixed set: never a user, a token,
- * a client id or a path as sent. Each dimension value is a separate metric CloudWatch bills.
+ * Every metric is in namespace `McpAuth` with dimensions `service` (the function: `mcp`, `oauth`,
+ * `sweeper`; Powertools adds it to every metric) and `UserPoolId` (one value per stage), plus at
+ * most a few dimensions whose values the code chooses from a fixed set: never a user, a token, a
+ * client id or a path as sent. Each dimension value is a separate metric CloudWatch bills.
+ *
+ * Each group is added and flushed in one synchronous step, so requests that run at once in one
+ * process (the local stack) never share a line, although Powertools' store is per instance.
  */
-import { log } from './logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { loggingSilenced } from './logger';
 
 export const METRICS_NAMESPACE = 'McpAuth';
 export const POOL_DIMENSION = 'UserPoolId';
 
-export type MetricUnit = 'Count' | 'Milliseconds' | 'None';
+export type MetricUnitName = 'Count' | 'Milliseconds' | 'None';
 
 export interface MetricDatum {
   readonly name: string;
   readonly value: number;
   /** @default 'Count' */
-  readonly unit?: MetricUnit;
+  readonly unit?: MetricUnitName;
 }
 
 /** Low-cardinality dimensions (name → one of a fixed set of values). */
@@ -27,9 +32,27 @@ export type Dimensions = Readonly<Record<string, string>>;
 
 /** Pool id for functions without one (an MCP server trusting another issuer). */
 const NO_POOL = 'none';
-let userPoolId = NO_POOL;
+/** Before `configureMetrics` (module init, tests): the service is unknown. */
+const UNCONFIGURED_SERVICE = 'mcp-auth';
+const UNITS: Record<MetricUnitName, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
+  Count: MetricUnit.Count,
+  Milliseconds: MetricUnit.Milliseconds,
+  None: MetricUnit.NoUnit,
+};
 
-/** Set once at cold start from config (`USER_POOL_ID`), like `setLogLevel`. */
+let userPoolId = NO_POOL;
+let metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: UNCONFIGURED_SERVICE });
+
+/**
+ * Names the function (the `service` dimension: mcp, oauth, sweeper) and the stage's pool
+ * (`USER_POOL_ID`). Called once by each Lambda entry at cold start, like `configureLogger`.
+ */
+export function configureMetrics(service: string, poolId: string | undefined): void {
+  metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service });
+  setMetricsPool(poolId);
+}
+
+/** Sets the `UserPoolId` dimension's value (`none` without a pool). */
 export function setMetricsPool(poolId: string | undefined): void {
   userPoolId = poolId || NO_POOL;
 }
@@ -40,50 +63,25 @@ export interface MetricGroup {
   readonly dimensions?: Dimensions;
 }
 
-/**
- * The EMF fields for one line of metric groups, each with its own dimensions (`UserPoolId` first).
- * Dimension values live at the top level of the line: groups naming the same dimension must agree.
- */
-export function emfGroupFields(groups: readonly MetricGroup[], timestamp = Date.now()): Record<string, unknown> {
-  const withPool = groups.map((g) => ({ metrics: g.metrics, dimensions: { [POOL_DIMENSION]: userPoolId, ...g.dimensions } }));
-  return {
-    _aws: {
-      Timestamp: timestamp,
-      CloudWatchMetrics: withPool.map((g) => ({
-        Namespace: METRICS_NAMESPACE,
-        Dimensions: [Object.keys(g.dimensions)],
-        Metrics: g.metrics.map((m) => ({ Name: m.name, Unit: m.unit ?? 'Count' })),
-      })),
-    },
-    ...Object.assign({}, ...withPool.map((g) => g.dimensions)),
-    ...Object.fromEntries(withPool.flatMap((g) => g.metrics.map((m) => [m.name, m.value]))),
-  };
+/** Writes one EMF line per group (dimensions `service`, `UserPoolId`, then the group's); none when logging is `silent`. */
+export function putMetricGroups(groups: readonly MetricGroup[]): void {
+  if (loggingSilenced()) return;
+  for (const group of groups) {
+    // Added and flushed with no await in between: nothing of another request can join the line.
+    for (const [name, value] of Object.entries({ [POOL_DIMENSION]: userPoolId, ...group.dimensions })) metrics.addDimension(name, value);
+    for (const datum of group.metrics) metrics.addMetric(datum.name, UNITS[datum.unit ?? 'Count'], datum.value);
+    metrics.publishStoredMetrics();
+  }
 }
 
-/** The EMF fields for `metrics`, all with the same dimensions (`UserPoolId` first). */
-export function emfFields(metrics: readonly MetricDatum[], dimensions: Dimensions = {}, timestamp = Date.now()): Record<string, unknown> {
-  return emfGroupFields([{ metrics, dimensions }], timestamp);
-}
-
-/** Writes one log line `message` with `fields` (redacted as any log line) and the metric groups. */
-export function putMetricGroups(message: string, groups: readonly MetricGroup[], fields: Record<string, unknown> = {}, level: 'info' | 'error' = 'info'): void {
-  log.metric(message, fields, emfGroupFields(groups), level);
-}
-
-/** Writes one log line `message` with `fields` (redacted as any log line) and the metrics. */
-export function putMetrics(
-  message: string,
-  metrics: readonly MetricDatum[],
-  dimensions: Dimensions = {},
-  fields: Record<string, unknown> = {},
-  level: 'info' | 'error' = 'info',
-): void {
-  putMetricGroups(message, [{ metrics, dimensions }], fields, level);
+/** Writes one EMF line with `metrics`, all with the same dimensions. */
+export function putMetrics(data: readonly MetricDatum[], dimensions: Dimensions = {}): void {
+  putMetricGroups([{ metrics: data, dimensions }]);
 }
 
 /** Counts one event (`name` = 1) with the given dimensions. */
 export function countEvent(name: string, dimensions: Dimensions = {}): void {
-  putMetrics('metric', [{ name, value: 1 }], dimensions);
+  putMetrics([{ name, value: 1 }], dimensions);
 }
 
 // Named counters of issue 15, for every part. The reasons are closed sets: add a member rather

@@ -1,6 +1,6 @@
 import type { HttpEvent, HttpResult } from './http';
-import { errorFields } from './logger';
-import { putMetricGroups, type MetricGroup } from './metrics';
+import { errorFields, log } from './logger';
+import { putMetrics } from './metrics';
 
 /** The `Route` dimension of a path that matches none of the part's routes (scans, typos): one value for all. */
 export const OTHER_ROUTE = 'other';
@@ -25,7 +25,7 @@ const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
 interface Started {
   readonly at: number;
   readonly fields: Record<string, unknown>;
-  readonly route: { Part: string; Route: string };
+  readonly route: string;
 }
 
 /** The part of middy's request object (`@middy/core`'s `Request`) the request log reads. */
@@ -36,21 +36,24 @@ export interface LoggedRequest {
 }
 
 /**
- * A middy middleware that writes one access-log line per request for operators: method, path,
- * status, latency and API Gateway's request id (to match the stage's access log). Never headers,
- * query strings or bodies: they carry tokens, codes and secrets. The same line carries the
- * request's metrics (`metrics.ts`): `Requests` (count) by `Part`, `Route` (`routeOf`) and
- * `StatusClass` (`2xx`…`5xx`; a handler that throws counts as `5xx`), and `Latency` (ms) by `Part`
- * and `Route`. The error itself goes on to the caller (Lambda), unchanged.
+ * A middy middleware that writes one access-log line per request for operators (info; a handler
+ * that throws: error): method, path, status, latency and API Gateway's request id (to match the
+ * stage's access log). Never headers, query strings or bodies: they carry tokens, codes and
+ * secrets. Then the request's metrics (`metrics.ts`, one EMF line, at every log level but silent):
+ * `Requests` (count) and `Latency` (ms) by `Route` (`routeOf`) and `StatusClass` (`2xx`…`5xx`; a
+ * handler that throws counts as `5xx`). The error itself goes on to the caller (Lambda), unchanged.
  */
-export function requestLog(part: string, routeOf: (path: string) => string = () => OTHER_ROUTE) {
+export function requestLog(routeOf: (path: string) => string = () => OTHER_ROUTE) {
   // Keyed by middy's request object: one per invocation, also when the local stack runs several at once.
   const started = new WeakMap<LoggedRequest, Started>();
-  // Latency by route only: per status class too would double the metrics CloudWatch bills.
-  const metrics = ({ route }: Started, status: number, ms: number): MetricGroup[] => [
-    { metrics: [{ name: 'Requests', value: 1 }], dimensions: { ...route, StatusClass: statusClass(status) } },
-    { metrics: [{ name: 'Latency', value: ms, unit: 'Milliseconds' }], dimensions: route },
-  ];
+  const publish = (start: Started, status: number, ms: number) =>
+    putMetrics(
+      [
+        { name: 'Requests', value: 1 },
+        { name: 'Latency', value: ms, unit: 'Milliseconds' },
+      ],
+      { Route: start.route, StatusClass: statusClass(status) },
+    );
   const elapsed = (start: Started) => Math.round((performance.now() - start.at) * 10) / 10;
   return {
     name: 'requestLog',
@@ -58,22 +61,23 @@ export function requestLog(part: string, routeOf: (path: string) => string = () 
       const { event } = request;
       started.set(request, {
         at: performance.now(),
-        fields: { part, method: event.requestContext?.http?.method, path: event.rawPath, requestId: event.requestContext?.requestId },
-        route: { Part: part, Route: routeOf(event.rawPath ?? '') },
+        fields: { method: event.requestContext?.http?.method, path: event.rawPath, requestId: event.requestContext?.requestId },
+        route: routeOf(event.rawPath ?? ''),
       });
     },
     after(request: LoggedRequest): void {
       const start = started.get(request);
       if (!start) return;
-      const status = request.response?.statusCode ?? 200;
       const ms = elapsed(start);
-      putMetricGroups('request', metrics(start, status, ms), { ...start.fields, status: request.response?.statusCode, ms });
+      log.info('request', { ...start.fields, status: request.response?.statusCode, ms });
+      publish(start, request.response?.statusCode ?? 200, ms);
     },
     onError(request: LoggedRequest): void {
       const start = started.get(request);
       if (!start) return;
       const ms = elapsed(start);
-      putMetricGroups('request failed', metrics(start, 500, ms), { ...start.fields, ms, ...errorFields(request.error) }, 'error');
+      log.error('request failed', { ...start.fields, ms, ...errorFields(request.error) });
+      publish(start, 500, ms);
     },
   };
 }

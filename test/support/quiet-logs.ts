@@ -1,6 +1,6 @@
 /**
  * Keeps the suite's output quiet (issue 15): the handlers' one-line JSON logs and metric lines
- * (`lambda/shared/logger.ts`) that a test does not capture itself are held, not printed, and are
+ * (`lambda/shared/logger.ts`, `metrics.ts`) that a test does not capture itself are held, not printed, and are
  * printed after a test only if it failed. `LOG_LEVEL=debug npx jest …` (any level) prints them as
  * they come and sets the handlers' logger to that level.
  *
@@ -13,14 +13,14 @@ type Write = typeof process.stdout.write;
 
 const held: string[] = [];
 const originals = new Map<NodeJS.WriteStream, Write>();
-/** The logger's lines start like this; anything else (a test's own output) passes through. */
-const LOG_LINE = '{"level":"';
+/** The logger's lines and the metric lines start like this; anything else (a test's own output) passes through. */
+const HANDLER_LINE = /^\{"(level|_aws)":/;
 
 function hold(stream: NodeJS.WriteStream): void {
   const original = stream.write;
   originals.set(stream, original);
   stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
-    if (typeof chunk === 'string' && chunk.startsWith(LOG_LINE)) {
+    if (typeof chunk === 'string' && HANDLER_LINE.test(chunk)) {
       held.push(chunk);
       const callback = rest.find((r): r is () => void => typeof r === 'function');
       if (callback) process.nextTick(callback);

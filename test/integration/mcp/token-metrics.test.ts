@@ -34,5 +34,5 @@ test.each([
   const call = modernCall((await token()) ?? '', 'tools/list');
   if (!(await token())) delete (call.headers as Record<string, string>).authorization;
   expect((await fx.handler(call)).statusCode).toBe(401);
-  expect(rejections()).toEqual([{ UserPoolId: POOL, Reason: reason }]);
+  expect(rejections()).toEqual([{ service: 'mcp', UserPoolId: POOL, Reason: reason }]);
 });

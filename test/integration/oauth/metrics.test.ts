@@ -3,7 +3,7 @@
  * created / updated / deleted, refusals by operation and reason, rate-limit refusals, all as
  * embedded-metric lines whose dimensions never carry a client id, a token or an address.
  */
-import { setMetricsPool } from '../../../lambda/shared/metrics';
+import { configureMetrics, setMetricsPool } from '../../../lambda/shared/metrics';
 import { captureWrites, metricsIn } from '../../support/metrics-capture';
 import { bodyOf, buildHandler, event, newEnvironment, publicClient, startServices, stopServices, type Environment, type Services } from './harness';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => stopServices(services));
 beforeEach(async () => {
   environment = await newEnvironment(services, { REGISTRATION_RATE_LIMIT: '4' });
-  setMetricsPool(environment.poolId);
+  configureMetrics('oauth', environment.poolId);
   written = captureWrites();
 });
 afterEach(() => {
@@ -44,7 +44,7 @@ test('created, updated and deleted registrations are counted; refusals by operat
   expect((await handler(event('DELETE', `/register/${id}`, { headers: auth() }))).statusCode).toBe(204);
   expect((await handler(event('DELETE', `/register/${id}`, { headers: auth() }))).statusCode).toBe(401);
 
-  const pool = { UserPoolId: environment.poolId };
+  const pool = { service: 'oauth', UserPoolId: environment.poolId };
   expect(named('RegistrationsCreated')).toEqual([{ name: 'RegistrationsCreated', value: 1, dimensions: pool }]);
   expect(named('RegistrationsUpdated')).toEqual([{ name: 'RegistrationsUpdated', value: 1, dimensions: pool }]);
   expect(named('RegistrationsDeleted')).toEqual([{ name: 'RegistrationsDeleted', value: 1, dimensions: pool }]);
@@ -62,14 +62,14 @@ test('a rate-limit refusal is counted as such and as a refused registration with
   const { handler } = buildHandler(services, environment);
   for (let i = 0; i < 4; i++) expect((await handler(event('POST', '/register', { body: publicClient() }))).statusCode).toBe(201);
   expect((await handler(event('POST', '/register', { body: publicClient() }))).statusCode).toBe(429);
-  expect(named('RateLimitRefusals')).toEqual([{ name: 'RateLimitRefusals', value: 1, dimensions: { UserPoolId: environment.poolId } }]);
-  expect(named('RegistrationsRefused').map((m) => m.dimensions)).toEqual([{ UserPoolId: environment.poolId, Operation: 'register', Reason: 'rate_limit' }]);
+  expect(named('RateLimitRefusals')).toEqual([{ name: 'RateLimitRefusals', value: 1, dimensions: { service: 'oauth', UserPoolId: environment.poolId } }]);
+  expect(named('RegistrationsRefused').map((m) => m.dimensions)).toEqual([{ service: 'oauth', UserPoolId: environment.poolId, Operation: 'register', Reason: 'rate_limit' }]);
   expect(named('RegistrationsCreated')).toHaveLength(4);
 });
 
 test('the pool budget refusal has its own reason', async () => {
   environment = await newEnvironment(services, { REGISTRATION_POOL_BUDGET: '1', REGISTRATION_RATE_LIMIT: '100' });
-  setMetricsPool(environment.poolId);
+  configureMetrics('oauth', environment.poolId);
   const { handler } = buildHandler(services, environment);
   expect((await handler(event('POST', '/register', { body: publicClient() }))).statusCode).toBe(201);
   expect((await handler(event('POST', '/register', { body: publicClient() }))).statusCode).toBe(503);

@@ -281,7 +281,8 @@ describe('the daily run: orphaned app clients and the AppClients metric', () => 
   const orphan = async (name: string) => (await createCountedAppClient(facade, { ...publicClient({ client_name: name }), grant_types: ['authorization_code'] } as never, 500)).clientId;
   const plainClient = async (name: string) =>
     (await services.idp.send(new CreateUserPoolClientCommand({ UserPoolId: environment.poolId, ClientName: name }))).UserPoolClient!.ClientId!;
-  const runLine = () => logLines().find((l) => l.message === 'sweeper run')!;
+  /** The run's metric line (the one with `SweeperFailures`). */
+  const runLine = () => logLines().find((l) => 'SweeperFailures' in l)!;
 
   test('deletes old prefixed app clients without a record, gives their slot back, keeps the rest, and publishes the counts', async () => {
     await sweeperState(new Date(Date.now() - DAY)); // the sweeper ran before: orphans since hold a budget slot
@@ -298,7 +299,7 @@ describe('the daily run: orphaned app clients and the AppClients metric', () => 
     expect(await budget()).toBe(1);
     expect(logLines().find((l) => l.message === 'orphaned app client deleted')).toMatchObject({ clientId: lost, clientName: 'dcr Lost', budgetSlotReleased: true });
     const line = runLine();
-    expect(line._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'McpAuth', Dimensions: [['UserPoolId']] }] });
+    expect(line._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'McpAuth', Dimensions: [['service', 'UserPoolId']] }] });
     expect((line._aws as any).CloudWatchMetrics[0].Metrics.map((m: any) => m.Name).sort()).toEqual(['AppClients', 'OrphansDeleted', 'RegistrationsSwept', 'SweeperFailures']);
     expect(line).toMatchObject({ UserPoolId: environment.poolId, AppClients: 3, OrphansDeleted: 1, RegistrationsSwept: 0, SweeperFailures: 0 });
   });

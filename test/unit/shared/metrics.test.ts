@@ -1,12 +1,12 @@
-/** Embedded metric format lines (`lambda/shared/metrics.ts`), read back as CloudWatch would. */
+/** Embedded metric format lines (`lambda/shared/metrics.ts`, Powertools Metrics), read back as CloudWatch would. */
 import { setLogLevel } from '../../../lambda/shared/logger';
-import { countConsent, countEvent, countTokenRejection, emfFields, putMetrics, setMetricsPool } from '../../../lambda/shared/metrics';
+import { configureMetrics, countConsent, countEvent, countTokenRejection, putMetricGroups, putMetrics, setMetricsPool } from '../../../lambda/shared/metrics';
 
 let lines: Record<string, any>[];
 beforeEach(() => {
   lines = [];
   setLogLevel('info');
-  setMetricsPool('us-east-1_pool');
+  configureMetrics('oauth', 'us-east-1_pool');
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(JSON.parse(String(chunk))), true));
 });
 afterEach(() => {
@@ -22,29 +22,42 @@ function extracted(line: Record<string, any>) {
       name: m.Name,
       unit: m.Unit,
       value: line[m.Name],
-      dimensions: Object.fromEntries(directive.Dimensions[0].map((d: string) => [d, line[d]])),
+      dimensions: directive.Dimensions.map((set: string[]) => Object.fromEntries(set.map((d) => [d, line[d]]))),
     })),
   );
 }
 
-test('a line declares namespace McpAuth, the UserPoolId dimension first, and carries every value at the top level', () => {
-  putMetrics('request', [{ name: 'Requests', value: 1 }, { name: 'Latency', value: 12.5, unit: 'Milliseconds' }], { Route: '/register', StatusClass: '2xx' }, { path: '/register' });
+test('a line declares namespace McpAuth, one dimension set (service, UserPoolId, then the given ones) and carries every value at the top level', () => {
+  putMetrics([{ name: 'Requests', value: 1 }, { name: 'Latency', value: 12.5, unit: 'Milliseconds' }], { Route: '/register', StatusClass: '2xx' });
   expect(lines).toHaveLength(1);
   const [line] = lines;
-  expect(line).toMatchObject({ level: 'INFO', message: 'request', path: '/register' });
   expect(typeof line._aws.Timestamp).toBe('number');
-  expect(line._aws.CloudWatchMetrics[0].Dimensions).toEqual([['UserPoolId', 'Route', 'StatusClass']]);
+  expect(line._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'UserPoolId', 'Route', 'StatusClass']]);
+  const dimensions = [{ service: 'oauth', UserPoolId: 'us-east-1_pool', Route: '/register', StatusClass: '2xx' }];
   expect(extracted(line)).toEqual([
-    { namespace: 'McpAuth', name: 'Requests', unit: 'Count', value: 1, dimensions: { UserPoolId: 'us-east-1_pool', Route: '/register', StatusClass: '2xx' } },
-    { namespace: 'McpAuth', name: 'Latency', unit: 'Milliseconds', value: 12.5, dimensions: { UserPoolId: 'us-east-1_pool', Route: '/register', StatusClass: '2xx' } },
+    { namespace: 'McpAuth', name: 'Requests', unit: 'Count', value: 1, dimensions },
+    { namespace: 'McpAuth', name: 'Latency', unit: 'Milliseconds', value: 12.5, dimensions },
   ]);
 });
 
-test('metric names that look like secrets keep their values; ordinary fields are still redacted', () => {
+test('groups with different dimensions are separate lines: nothing of one group joins another', () => {
+  putMetricGroups([
+    { metrics: [{ name: 'TokenRejections', value: 1 }], dimensions: { Reason: 'expired' } },
+    { metrics: [{ name: 'LoginsCompleted', value: 1 }] },
+  ]);
+  expect(lines.map(extracted)).toEqual([
+    [expect.objectContaining({ name: 'TokenRejections', dimensions: [{ service: 'oauth', UserPoolId: 'us-east-1_pool', Reason: 'expired' }] })],
+    [expect.objectContaining({ name: 'LoginsCompleted', dimensions: [{ service: 'oauth', UserPoolId: 'us-east-1_pool' }] })],
+  ]);
+  expect(lines[1]).not.toHaveProperty('Reason');
+  expect(lines[1]).not.toHaveProperty('TokenRejections');
+});
+
+test('named counters: TokenRejections by reason, Consents by decision', () => {
   countTokenRejection('expired');
-  putMetrics('m', [{ name: 'X', value: 1 }], {}, { registrationAccessToken: 'abc' });
-  expect(extracted(lines[0])).toEqual([expect.objectContaining({ name: 'TokenRejections', value: 1, dimensions: { UserPoolId: 'us-east-1_pool', Reason: 'expired' } })]);
-  expect(lines[1].registrationAccessToken).toBe('[redacted]');
+  countConsent('deny');
+  expect(extracted(lines[0])).toEqual([expect.objectContaining({ name: 'TokenRejections', value: 1, dimensions: [{ service: 'oauth', UserPoolId: 'us-east-1_pool', Reason: 'expired' }] })]);
+  expect(extracted(lines[1])).toEqual([expect.objectContaining({ name: 'Consents', value: 1, dimensions: [{ service: 'oauth', UserPoolId: 'us-east-1_pool', Decision: 'deny' }] })]);
 });
 
 test('metric lines are written at any log level but silent', () => {
@@ -57,8 +70,11 @@ test('metric lines are written at any log level but silent', () => {
   setLogLevel('info');
 });
 
-test('a function without a pool gets UserPoolId "none"; a dimension may name the pool explicitly', () => {
+test('a function without a pool gets UserPoolId "none"; a dimension may name the pool explicitly (the sweeper)', () => {
   setMetricsPool(undefined);
-  expect(emfFields([{ name: 'A', value: 1 }]).UserPoolId).toBe('none');
-  expect(emfFields([{ name: 'A', value: 1 }], { UserPoolId: 'p2' }).UserPoolId).toBe('p2');
+  countEvent('A');
+  putMetrics([{ name: 'B', value: 2 }], { UserPoolId: 'p2' });
+  expect(lines[0].UserPoolId).toBe('none');
+  expect(lines[1].UserPoolId).toBe('p2');
+  expect(lines[1]._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'UserPoolId']]);
 });

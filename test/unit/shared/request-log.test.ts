@@ -1,8 +1,8 @@
 /** The access-log middleware, in a real middy chain: one line per request with what an operator needs, nothing secret. */
-import { setLogLevel } from '../../../lambda/shared/logger';
+import { configureLogger, setLogLevel } from '../../../lambda/shared/logger';
 import { mcpRoutes } from '../../../lambda/mcp/app';
 import { OAUTH_METRIC_ROUTES } from '../../../lambda/oauth/metric-routes';
-import { setMetricsPool } from '../../../lambda/shared/metrics';
+import { configureMetrics, setMetricsPool } from '../../../lambda/shared/metrics';
 import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
 import { requestLog, routeMatcher } from '../../../lambda/shared/request-log';
 import { localContext } from '../../../scripts/local/lambda-http';
@@ -15,10 +15,10 @@ const secretEvent = () =>
   });
 
 /** `inner` behind middy with the request log, as the Lambda entries chain it (middy is ESM-only: imported). */
-async function withRequestLog(part: string, inner: (event: HttpEvent) => Promise<HttpResult>, routeOf?: (path: string) => string) {
+async function withRequestLog(inner: (event: HttpEvent) => Promise<HttpResult>, routeOf?: (path: string) => string) {
   const { default: middy } = await import('@middy/core');
-  const handler = middy<HttpEvent, HttpResult>().use(requestLog(part, routeOf)).handler((event) => inner(event));
-  return (event: HttpEvent) => handler(event, localContext(`test-${part}`, event));
+  const handler = middy<HttpEvent, HttpResult>().use(requestLog(routeOf)).handler((event) => inner(event));
+  return (event: HttpEvent) => handler(event, localContext('test-function', event));
 }
 
 function captureStdout(): { lines: () => Record<string, unknown>[]; restore: () => void } {
@@ -36,15 +36,16 @@ function captureStdout(): { lines: () => Record<string, unknown>[]; restore: () 
 
 beforeAll(() => setLogLevel('info'));
 
-test('a request writes one line: part, method, path, status, latency, request id; no headers or body', async () => {
+test('a request writes one log line (method, path, status, latency, request id; no headers or body), then one metric line', async () => {
   const capture = captureStdout();
   try {
     const event = secretEvent();
-    const result = await (await withRequestLog('oauth', async () => ({ statusCode: 201, body: '{}' })))(event);
+    const result = await (await withRequestLog(async () => ({ statusCode: 201, body: '{}' })))(event);
     expect(result.statusCode).toBe(201);
     const lines = capture.lines();
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 'INFO', message: 'request', part: 'oauth', method: 'POST', path: '/register', status: 201, requestId: event.requestContext.requestId });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ level: 'INFO', message: 'request', method: 'POST', path: '/register', status: 201, requestId: event.requestContext.requestId });
+    expect(lines[1]).toHaveProperty('_aws');
     expect(typeof lines[0].ms).toBe('number');
     expect(JSON.stringify(lines)).not.toMatch(/very-secret-token|s3cr3t/);
   } finally {
@@ -55,11 +56,13 @@ test('a request writes one line: part, method, path, status, latency, request id
 test('a handler that throws is logged as an error and the error goes on to the caller', async () => {
   const capture = captureStdout();
   try {
-    const failing = await withRequestLog('mcp', async () => {
+    const failing = await withRequestLog(async () => {
       throw new Error('boom');
     });
     await expect(failing(secretEvent())).rejects.toThrow('boom');
-    expect(capture.lines()).toEqual([expect.objectContaining({ level: 'ERROR', message: 'request failed', part: 'mcp', errorMessage: 'boom' })]);
+    const [logged, metric] = capture.lines();
+    expect(logged).toEqual(expect.objectContaining({ level: 'ERROR', message: 'request failed', errorMessage: 'boom' }));
+    expect(metric).toMatchObject({ StatusClass: '5xx', Requests: 1 });
   } finally {
     capture.restore();
   }
@@ -75,22 +78,23 @@ function metricsOf(line: Record<string, any>): Record<string, { value: unknown; 
   );
 }
 
-describe('the same line carries the request metrics (EMF), by part, route and status class', () => {
-  beforeEach(() => setMetricsPool('us-east-1_abc'));
+describe('the request metrics (EMF): by service, route and status class', () => {
+  beforeEach(() => configureMetrics('oauth', 'us-east-1_abc'));
   afterEach(() => setMetricsPool(undefined));
 
   test('Requests and Latency with the route template, never the path with its client id', async () => {
     const capture = captureStdout();
     try {
-      const handler = await withRequestLog('oauth', async () => ({ statusCode: 401, body: '{}' }), routeMatcher(OAUTH_METRIC_ROUTES));
+      const handler = await withRequestLog(async () => ({ statusCode: 401, body: '{}' }), routeMatcher(OAUTH_METRIC_ROUTES));
       await handler(httpEvent('GET', '/register/4l1ent1d0123', {}));
-      const [line] = capture.lines();
-      expect(line).toMatchObject({ message: 'request', path: '/register/4l1ent1d0123', status: 401 });
-      const route = { UserPoolId: 'us-east-1_abc', Part: 'oauth', Route: '/register/{client_id}' };
+      const [logged, line] = capture.lines();
+      expect(logged).toMatchObject({ message: 'request', path: '/register/4l1ent1d0123', status: 401 });
+      const dimensions = { service: 'oauth', UserPoolId: 'us-east-1_abc', Route: '/register/{client_id}', StatusClass: '4xx' };
       expect(metricsOf(line)).toEqual({
-        Requests: { value: 1, unit: 'Count', dimensions: { ...route, StatusClass: '4xx' } },
-        Latency: { value: line.ms, unit: 'Milliseconds', dimensions: route },
+        Requests: { value: 1, unit: 'Count', dimensions },
+        Latency: { value: logged.ms, unit: 'Milliseconds', dimensions },
       });
+      expect(JSON.stringify(line)).not.toContain('4l1ent1d0123');
     } finally {
       capture.restore();
     }
@@ -99,9 +103,9 @@ describe('the same line carries the request metrics (EMF), by part, route and st
   test('a handler that throws counts as 5xx on its route', async () => {
     const capture = captureStdout();
     try {
-      const failing = await withRequestLog('oauth', async () => { throw new Error('boom'); }, routeMatcher(OAUTH_METRIC_ROUTES));
+      const failing = await withRequestLog(async () => { throw new Error('boom'); }, routeMatcher(OAUTH_METRIC_ROUTES));
       await expect(failing(httpEvent('POST', '/register', {}))).rejects.toThrow('boom');
-      expect(metricsOf(capture.lines()[0]).Requests.dimensions).toMatchObject({ Route: '/register', StatusClass: '5xx' });
+      expect(metricsOf(capture.lines()[1]).Requests.dimensions).toMatchObject({ Route: '/register', StatusClass: '5xx' });
     } finally {
       capture.restore();
     }
@@ -130,4 +134,25 @@ describe('the same line carries the request metrics (EMF), by part, route and st
     expect(routeOf('/.well-known/oauth-protected-resource')).toBe('/.well-known/oauth-protected-resource');
     expect(routeOf('/prod/mcp/../../etc/passwd')).toBe('other');
   });
+});
+
+test('LOG_LEVEL holds across invocations behind injectLambdaContext: at warn, no access lines, still the metric lines', async () => {
+  const { default: middy } = await import('@middy/core');
+  const { injectLambdaContext } = await import('@aws-lambda-powertools/logger/middleware');
+  const logger = configureLogger('test', 'warn');
+  const handler = middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger as never))
+    .use(requestLog())
+    .handler(async () => ({ statusCode: 200, body: '{}' }));
+  const capture = captureStdout();
+  try {
+    // Powertools puts a logger back to its constructor's level from the second invocation on.
+    for (let i = 0; i < 3; i++) await handler(secretEvent(), localContext('test-function', secretEvent()));
+    const lines = capture.lines();
+    expect(lines.filter((l) => l.message === 'request')).toEqual([]);
+    expect(lines.filter((l) => l.Requests === 1)).toHaveLength(3);
+  } finally {
+    capture.restore();
+    configureLogger('mcp-auth', 'info');
+  }
 });
