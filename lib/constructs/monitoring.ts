@@ -5,11 +5,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { OPERATOR_REFUSALS, refusalMetrics } from './refusal-metrics';
 import { removalPolicyFor } from './retention';
 
 /**
  * The custom metrics the handlers publish (embedded metric format, so no PutMetricData grant).
- * One dimension, the user pool id: it names the stage and never a user, token or client.
+ * Dimensions `service` (the publishing function, `PUBLISHED_BY`) and `UserPoolId` (it names the
+ * stage), then a metric's own: never a user, token or client.
  */
 export const CUSTOM_METRICS = {
   namespace: 'McpAuth',
@@ -21,13 +23,35 @@ export const CUSTOM_METRICS = {
   registrationsSwept: 'RegistrationsSwept',
   /** Count: orphaned app clients (no registration record) the sweeper deleted in a run. */
   orphansDeleted: 'OrphansDeleted',
-  /** Counts from the facade (lambda/oauth/registration-metrics.ts, rate-limit.ts), dimension UserPoolId only. */
+  /** Counts from the facade (lambda/oauth/registration-metrics.ts, rate-limit.ts), no dimension of their own. */
   registrationsCreated: 'RegistrationsCreated',
   registrationsUpdated: 'RegistrationsUpdated',
   registrationsDeleted: 'RegistrationsDeleted',
   rateLimitRefusals: 'RateLimitRefusals',
+  /** Count by `Operation` and `Reason` (lambda/oauth/registration-metrics.ts `countRefusals`). */
+  registrationsRefused: 'RegistrationsRefused',
+  /** Count by `Reason` (lambda/shared/metrics.ts `countTokenRejection`, from /mcp). */
+  tokenRejections: 'TokenRejections',
   dimension: 'UserPoolId',
+  /** Powertools Metrics' dimension naming the function (lambda/shared/metrics.ts `configureMetrics`). */
+  serviceDimension: 'service',
 } as const;
+
+type CustomMetricName = Exclude<(typeof CUSTOM_METRICS)[keyof typeof CUSTOM_METRICS], 'McpAuth' | 'UserPoolId' | 'service'>;
+
+/** The `service` value each custom metric carries: the function that publishes it (its Lambda entry). */
+export const PUBLISHED_BY: Record<CustomMetricName, 'mcp' | 'oauth' | 'sweeper'> = {
+  AppClients: 'sweeper',
+  SweeperFailures: 'sweeper',
+  RegistrationsSwept: 'sweeper',
+  OrphansDeleted: 'sweeper',
+  RegistrationsCreated: 'oauth',
+  RegistrationsUpdated: 'oauth',
+  RegistrationsDeleted: 'oauth',
+  RateLimitRefusals: 'oauth',
+  RegistrationsRefused: 'oauth',
+  TokenRejections: 'mcp',
+};
 
 /**
  * Alarm thresholds, chosen for a small production deployment (tens of users, a few requests per
@@ -52,6 +76,16 @@ export const THRESHOLDS = {
   dynamoDbThrottleEvents: 5,
   /** App clients in the pool, as a share of appClientQuota. */
   appClientShare: 0.8,
+  /**
+   * Registrations refused for the spent pool budget, per hour, in any of the last 6 hours. A
+   * refused client is told to retry after an hour, so one client's retries keep the alarm raised.
+   */
+  poolBudgetRefusals: 1,
+  poolBudgetAlarmHours: 6,
+  /** Registrations refused with `server_error` or `temporarily_unavailable` per hour: one passing blip is let through. */
+  registrationFailures: 2,
+  /** Token rejections for the reasons of OPERATOR_REFUSALS.tokenRejectionReasons per 15 minutes. */
+  misconfiguredTokenRejections: 10,
 } as const;
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -82,8 +116,9 @@ export interface MonitoringProps {
 
 /**
  * Alarms (to an encrypted SNS topic) and one dashboard for a stage: each function's errors and
- * throttles, each HTTP API's 5xx rate, DynamoDB throttling, sweeper failures and silence, and the
- * pool's app clients against the quota.
+ * throttles, each HTTP API's 5xx rate, DynamoDB throttling, sweeper failures and silence, the
+ * pool's app clients against the quota, and the refusals an operator must act on (pool budget
+ * spent, registrations failing on our side, tokens rejected for issuer, keys or audience).
  */
 export class Monitoring extends Construct {
   public readonly topic: sns.Topic;
@@ -158,11 +193,12 @@ export class Monitoring extends Construct {
       });
     }
 
-    const customMetric = (metricName: string, statistic: string, period: Duration) =>
+    // CloudWatch matches a metric by its full dimension set: name them all, as the handlers write them.
+    const customMetric = (metricName: CustomMetricName, statistic: string, period: Duration, dimensions: Record<string, string> = {}) =>
       new cloudwatch.Metric({
         namespace: CUSTOM_METRICS.namespace,
         metricName,
-        dimensionsMap: { [CUSTOM_METRICS.dimension]: props.userPoolId },
+        dimensionsMap: { [CUSTOM_METRICS.serviceDimension]: PUBLISHED_BY[metricName], [CUSTOM_METRICS.dimension]: props.userPoolId, ...dimensions },
         statistic,
         period,
       });
@@ -244,6 +280,37 @@ export class Monitoring extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    // Refusals an operator must act on: clients fail, and go on failing, for a cause on our side.
+    const refusals = refusalMetrics(
+      (period, dimensions) => customMetric(CUSTOM_METRICS.registrationsRefused, 'Sum', period, dimensions),
+      (period, dimensions) => customMetric(CUSTOM_METRICS.tokenRejections, 'Sum', period, dimensions),
+    );
+    const hours = THRESHOLDS.poolBudgetAlarmHours;
+    alarm('registration-pool-budget-exhausted', `Open registrations refused: the pool budget (registrationPoolBudget) is spent. OK means only that none was refused in ${hours} hours`, {
+      metric: refusals.poolBudget,
+      threshold: THRESHOLDS.poolBudgetRefusals,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: hours,
+      datapointsToAlarm: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const failureReasons = OPERATOR_REFUSALS.registrationFailure.Reasons.join(', ');
+    alarm('registration-failures', `${THRESHOLDS.registrationFailures} or more registrations refused in an hour for a cause on our side (${failureReasons}; see the facade's log)`, {
+      metric: refusals.registrationFailures,
+      threshold: THRESHOLDS.registrationFailures,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const rejectionReasons = OPERATOR_REFUSALS.tokenRejectionReasons.join(', ');
+    alarm('token-rejections-misconfiguration', `${THRESHOLDS.misconfiguredTokenRejections} or more bearer tokens rejected at /mcp in 15 minutes for ${rejectionReasons}: issuer, keys or audience out of step with this server, or forged tokens`, {
+      metric: refusals.tokenRejections,
+      threshold: THRESHOLDS.misconfiguredTokenRejections,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: prefix, defaultInterval: Duration.days(1) });
     const allFunctions = [...props.apiFunctions, ...(props.sweeper ? [props.sweeper] : [])];
     const graph = (title: string, left: cloudwatch.IMetric[], extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>
@@ -284,12 +351,16 @@ export class Monitoring extends Construct {
         ],
       }),
     );
-    const sums = (names: string[], period: Duration) => names.map((name) => customMetric(name, 'Sum', period).with({ label: name }));
+    const sums = (names: CustomMetricName[], period: Duration) => names.map((name) => customMetric(name, 'Sum', period).with({ label: name }));
     this.dashboard.addWidgets(
       graph(
         'Registrations (per hour)',
         sums([CUSTOM_METRICS.registrationsCreated, CUSTOM_METRICS.registrationsUpdated, CUSTOM_METRICS.registrationsDeleted, CUSTOM_METRICS.rateLimitRefusals], Duration.hours(1)),
       ),
+      graph('Registrations refused, operator to act (per hour)', [refusals.poolBudget.with({ label: 'register refused: pool_budget' }), ...refusals.registrationFailureParts]),
+      graph('Token rejections for issuer, keys, audience (per 15 minutes)', [...refusals.tokenRejectionParts]),
+    );
+    this.dashboard.addWidgets(
       ...(props.sweeper
         ? [graph('Registration sweeper (per day)', sums([CUSTOM_METRICS.registrationsSwept, CUSTOM_METRICS.orphansDeleted, CUSTOM_METRICS.sweeperFailures], Duration.days(1)))]
         : []),

@@ -1,6 +1,15 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { CUSTOM_METRICS, THRESHOLDS } from '../../lib/constructs/monitoring';
+import { TemporarilyUnavailableError } from '../../lambda/shared/errors';
+import { configureMetrics, countTokenRejection, setMetricsPool, type TokenRejectionReason } from '../../lambda/shared/metrics';
+import { PoolBudgetExhaustedError } from '../../lambda/oauth/pool-budget';
+import { countRefusals } from '../../lambda/oauth/registration-metrics';
+import { CUSTOM_METRICS, PUBLISHED_BY, THRESHOLDS } from '../../lib/constructs/monitoring';
+import { OPERATOR_REFUSALS } from '../../lib/constructs/refusal-metrics';
+import { captureWrites, namespacedMetricsIn } from '../support/metrics-capture';
 import { onlyFunction, resourcesOf, sweeperFunction, synthApp, type SynthesizedApp } from './app-fixture';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HANDLER_ENTRIES } from '../../lib/lambda-bundling';
 
 // One synth of the default (dev) app and one tuned one: bundling the handlers is the slow part.
 let dev: SynthesizedApp;
@@ -59,6 +68,9 @@ describe('alarms', () => {
         'mcp-auth-dev-registrations-table-throttles',
         'mcp-auth-dev-notes-table-throttles',
         'mcp-auth-dev-app-clients-near-quota',
+        'mcp-auth-dev-registration-pool-budget-exhausted',
+        'mcp-auth-dev-registration-failures',
+        'mcp-auth-dev-token-rejections-misconfiguration',
       ].sort(),
     );
     const [[topicId]] = resourcesOf(dev.monitoring, 'AWS::SNS::Topic');
@@ -94,7 +106,7 @@ describe('alarms', () => {
     });
     expect(alarms['mcp-auth-dev-sweeper-failures']).toMatchObject({
       Namespace: 'McpAuth', MetricName: 'SweeperFailures', Statistic: 'Sum', Period: 21_600,
-      Dimensions: [{ Name: 'UserPoolId', Value: { 'Fn::ImportValue': expect.stringMatching(/ExportsOutputRefAuthUserPool/) } }],
+      Dimensions: [{ Name: 'UserPoolId', Value: { 'Fn::ImportValue': expect.stringMatching(/ExportsOutputRefAuthUserPool/) } }, { Name: 'service', Value: 'sweeper' }],
       Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     expect(alarms['mcp-auth-dev-sweeper-not-running']).toMatchObject({
@@ -137,11 +149,12 @@ describe('alarms', () => {
     expect(CUSTOM_METRICS).toEqual({
       namespace: 'McpAuth', appClients: 'AppClients', sweeperFailures: 'SweeperFailures', registrationsSwept: 'RegistrationsSwept', orphansDeleted: 'OrphansDeleted',
       registrationsCreated: 'RegistrationsCreated', registrationsUpdated: 'RegistrationsUpdated', registrationsDeleted: 'RegistrationsDeleted', rateLimitRefusals: 'RateLimitRefusals',
-      dimension: 'UserPoolId',
+      registrationsRefused: 'RegistrationsRefused', tokenRejections: 'TokenRejections',
+      dimension: 'UserPoolId', serviceDimension: 'service',
     });
     expect(alarmsOf(dev)['mcp-auth-dev-app-clients-near-quota']).toMatchObject({
       Namespace: 'McpAuth', MetricName: 'AppClients', Statistic: 'Maximum', Period: 86_400,
-      Dimensions: [{ Name: 'UserPoolId', Value: { 'Fn::ImportValue': expect.stringMatching(/ExportsOutputRefAuthUserPool/) } }],
+      Dimensions: [{ Name: 'UserPoolId', Value: { 'Fn::ImportValue': expect.stringMatching(/ExportsOutputRefAuthUserPool/) } }, { Name: 'service', Value: 'sweeper' }],
       Threshold: 800, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
     });
     expect(alarmsOf(tuned)['mcp-auth-ops-app-clients-near-quota'].Threshold).toBe(1600);
@@ -149,7 +162,105 @@ describe('alarms', () => {
 
   it('without the sweeper, no sweeper alarm', () => {
     expect(Object.keys(alarmsOf(tuned)).filter((name) => name.includes('sweeper'))).toEqual([]);
-    expect(Object.keys(alarmsOf(tuned))).toHaveLength(9);
+    expect(Object.keys(alarmsOf(tuned))).toHaveLength(12);
+  });
+});
+
+describe('alarms on refusals an operator must act on', () => {
+  const pool = { 'Fn::ImportValue': expect.stringMatching(/ExportsOutputRefAuthUserPool/) };
+  /** A metric's dimensions by name (CloudWatch matches the set, in any order; CDK sorts them). */
+  const byName = (dimensions: Array<{ Name: string; Value: unknown }>) => Object.fromEntries(dimensions.map((d) => [d.Name, d.Value]));
+
+  it('pool budget spent: any open registration refused with pool_budget in one of the last 6 hours', () => {
+    const alarm = alarmsOf(dev)['mcp-auth-dev-registration-pool-budget-exhausted'];
+    expect(byName(alarm.Dimensions)).toEqual({ service: 'oauth', UserPoolId: pool, Operation: 'register', Reason: 'pool_budget' });
+    expect(alarm).toMatchObject({
+      Namespace: 'McpAuth', MetricName: 'RegistrationsRefused', Statistic: 'Sum', Period: 3600,
+      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 6, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching',
+    });
+    expect(THRESHOLDS).toMatchObject({ poolBudgetRefusals: 1, poolBudgetAlarmHours: 6 });
+  });
+
+  it('registrations failing on our side: 2 or more server_error or temporarily_unavailable refusals in an hour', () => {
+    const alarm = alarmsOf(dev)['mcp-auth-dev-registration-failures'];
+    expect(alarm).toMatchObject({ Threshold: 2, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    expect(alarm.Metrics.find((m: any) => m.Expression).Expression).toBe('FILL(m_server_error, 0) + FILL(m_temporarily_unavailable, 0)');
+    const metrics = metricsOf(alarm);
+    for (const reason of ['server_error', 'temporarily_unavailable']) {
+      expect(metrics[`m_${reason}`]).toMatchObject({ Metric: { Namespace: 'McpAuth', MetricName: 'RegistrationsRefused' }, Stat: 'Sum', Period: 3600 });
+      expect(byName(metrics[`m_${reason}`].Metric.Dimensions)).toEqual({ service: 'oauth', UserPoolId: pool, Operation: 'register', Reason: reason });
+    }
+    expect(Object.keys(metrics)).toHaveLength(2);
+  });
+
+  it('tokens rejected for issuer, audience, unknown key or signature: 10 or more in 15 minutes', () => {
+    const alarm = alarmsOf(dev)['mcp-auth-dev-token-rejections-misconfiguration'];
+    expect(alarm).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    const reasons = ['issuer', 'audience', 'unknown_key', 'signature'];
+    expect(alarm.Metrics.find((m: any) => m.Expression).Expression).toBe(reasons.map((r) => `FILL(m_${r}, 0)`).join(' + '));
+    const metrics = metricsOf(alarm);
+    expect(Object.keys(metrics).sort()).toEqual(reasons.map((r) => `m_${r}`).sort());
+    for (const reason of reasons) {
+      expect(metrics[`m_${reason}`]).toMatchObject({ Metric: { Namespace: 'McpAuth', MetricName: 'TokenRejections' }, Stat: 'Sum', Period: 900 });
+      expect(byName(metrics[`m_${reason}`].Metric.Dimensions)).toEqual({ service: 'mcp', UserPoolId: pool, Reason: reason });
+    }
+    // Not the reasons a user's stale token or a client's own mistake produce.
+    for (const ordinary of ['missing', 'expired', 'client_gone', 'token_use', 'malformed']) expect(JSON.stringify(alarm)).not.toContain(`"${ordinary}"`);
+  });
+
+  describe('each alarmed metric is one the handlers write', () => {
+    afterEach(() => {
+      jest.restoreAllMocks();
+      setMetricsPool(undefined);
+    });
+
+    /**
+     * What the function `service` writes for `emit` (configured as its Lambda entry configures it), as
+     * CloudWatch extracts it; each line names service and UserPoolId first.
+     */
+    async function emitted(service: string, emit: () => Promise<unknown> | void) {
+      configureMetrics(service, 'us-east-1_pool');
+      const written = captureWrites();
+      await emit();
+      jest.restoreAllMocks();
+      const data = namespacedMetricsIn(written);
+      for (const datum of data) expect(Object.keys(datum.dimensions).slice(0, 2)).toEqual(['service', 'UserPoolId']);
+      return data.map((d) => ({ namespace: d.namespace, name: d.name, dimensions: d.dimensions }));
+    }
+
+    /** The alarm's metrics in the same shape, its UserPoolId import standing for the pool id. */
+    function alarmed(alarm: any) {
+      return Object.values(metricsOf(alarm)).map((stat: any) => ({
+        namespace: stat.Metric.Namespace,
+        name: stat.Metric.MetricName,
+        dimensions: { ...byName(stat.Metric.Dimensions), UserPoolId: 'us-east-1_pool' },
+      }));
+    }
+
+    const refuse = (err: Error) => () => countRefusals('register', () => Promise.reject(err)).catch(() => undefined);
+
+    it('pool budget: countRefusals of a PoolBudgetExhaustedError', async () => {
+      const alarm = alarmsOf(dev)['mcp-auth-dev-registration-pool-budget-exhausted'];
+      expect(await emitted('oauth', refuse(new PoolBudgetExhaustedError(900)))).toEqual(alarmed(alarm));
+    });
+
+    it('registration failures: countRefusals of an unexpected error and of a 503', async () => {
+      const alarm = alarmsOf(dev)['mcp-auth-dev-registration-failures'];
+      const written = [
+        ...(await emitted('oauth', refuse(new Error('AccessDeniedException')))),
+        ...(await emitted('oauth', refuse(new TemporarilyUnavailableError('quota reached', 3600)))),
+      ];
+      expect(written).toEqual(alarmed(alarm));
+    });
+
+    it('token rejections: countTokenRejection of each alarmed reason', async () => {
+      // A reason the code cannot produce fails the type check (npm run typecheck).
+      const reasons: readonly TokenRejectionReason[] = OPERATOR_REFUSALS.tokenRejectionReasons;
+      const alarm = alarmsOf(dev)['mcp-auth-dev-token-rejections-misconfiguration'];
+      const written = [];
+      for (const reason of reasons) written.push(...(await emitted('mcp', () => countTokenRejection(reason))));
+      expect(written).toEqual(alarmed(alarm));
+    });
   });
 });
 
@@ -178,6 +289,10 @@ describe('functions and dashboard', () => {
       'RateLimitRefusals',
       'OrphansDeleted',
       'RegistrationsSwept',
+      'RegistrationsRefused',
+      'pool_budget',
+      'TokenRejections',
+      'unknown_key',
       'alarm',
     ]) {
       expect(body).toContain(needle);
@@ -187,3 +302,17 @@ describe('functions and dashboard', () => {
     expect(withoutSweeper).not.toContain('OrphansDeleted');
   });
 });
+
+test('each custom metric\'s `service` is the one its publishing Lambda entry configures', () => {
+  // lambda/shared/metrics.ts `configureMetrics(service, …)`, called once by each entry at cold start.
+  const configured = Object.fromEntries(
+    Object.values(HANDLER_ENTRIES).map((entry) => {
+      const match = /configureMetrics\('(\w+)'/.exec(readFileSync(join(__dirname, '../..', entry), 'utf8'));
+      return [match?.[1], entry];
+    }),
+  );
+  expect(Object.keys(configured).sort()).toEqual(['mcp', 'oauth', 'sweeper']);
+  for (const service of Object.values(PUBLISHED_BY)) expect(configured).toHaveProperty(service);
+  expect(configured).toMatchObject({ mcp: HANDLER_ENTRIES.mcp, oauth: HANDLER_ENTRIES.oauth, sweeper: HANDLER_ENTRIES.sweeper });
+});
+
