@@ -9,7 +9,8 @@ import { countEvent } from '../shared/metrics';
 import { PoolBudgetExhaustedError } from './pool-budget';
 import { RateLimitExceededError } from './rate-limit';
 
-export type RegistrationOperation = 'register' | 'read' | 'update' | 'delete';
+/** RFC 7591 `register`, RFC 7592 `read`/`update`/`delete`, and `cimd`: a client metadata document fetched and provisioned at /authorize. */
+export type RegistrationOperation = 'register' | 'read' | 'update' | 'delete' | 'cimd';
 export type RegistrationOutcome = 'Created' | 'Updated' | 'Deleted';
 
 /** The `Reason` dimension of a refused registration call. */

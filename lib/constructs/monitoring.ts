@@ -357,7 +357,7 @@ export class Monitoring extends Construct {
         'Registrations (per hour)',
         sums([CUSTOM_METRICS.registrationsCreated, CUSTOM_METRICS.registrationsUpdated, CUSTOM_METRICS.registrationsDeleted, CUSTOM_METRICS.rateLimitRefusals], Duration.hours(1)),
       ),
-      graph('Registrations refused, operator to act (per hour)', [refusals.poolBudget.with({ label: 'register refused: pool_budget' }), ...refusals.registrationFailureParts]),
+      graph('Registrations refused, operator to act (per hour)', [...refusals.poolBudgetParts, ...refusals.registrationFailureParts]),
       graph('Token rejections for issuer, keys, audience (per 15 minutes)', [...refusals.tokenRejectionParts]),
     );
     this.dashboard.addWidgets(

@@ -9,8 +9,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
  * compares.
  */
 export const OPERATOR_REFUSALS = {
-  /** `refusalReason` of `PoolBudgetExhaustedError`: the pool-wide budget of open registrations is spent. */
-  poolBudget: { Operation: 'register', Reason: 'pool_budget' },
+  /**
+   * `refusalReason` of `PoolBudgetExhaustedError`: the pool-wide budget of open registrations is
+   * spent, for RFC 7591 registrations and for CIMD clients provisioned at /authorize alike.
+   */
+  poolBudget: { Operations: ['register', 'cimd'], Reason: 'pool_budget' },
   /**
    * Registrations refused for a cause on our side: `server_error` (an unexpected error, such as a
    * missing grant) and `temporarily_unavailable` (Cognito's app-client quota reached, or DynamoDB
@@ -35,8 +38,10 @@ type Dimensions = Record<string, string>;
 export type CountMetric = (period: Duration, dimensions: Dimensions) => cloudwatch.Metric;
 
 export interface RefusalMetrics {
-  /** `RegistrationsRefused{register, pool_budget}` per hour. */
-  readonly poolBudget: cloudwatch.Metric;
+  /** The sum of `poolBudgetParts` per hour. */
+  readonly poolBudget: cloudwatch.MathExpression;
+  /** `RegistrationsRefused{register|cimd, pool_budget}` per hour. */
+  readonly poolBudgetParts: readonly cloudwatch.Metric[];
   /** The sum of `registrationFailureParts` per hour. */
   readonly registrationFailures: cloudwatch.MathExpression;
   readonly registrationFailureParts: readonly cloudwatch.Metric[];
@@ -62,11 +67,13 @@ export function refusalMetrics(registrationsRefused: CountMetric, tokenRejection
   const hour = Duration.hours(1);
   const quarter = Duration.minutes(15);
   const { Operation, Reasons } = OPERATOR_REFUSALS.registrationFailure;
+  const budget = OPERATOR_REFUSALS.poolBudget;
+  const spent = budget.Operations.map((op) => [op, registrationsRefused(hour, { Operation: op, Reason: budget.Reason }).with({ label: `${op} refused: ${budget.Reason}` })] as const);
   const failures = Reasons.map((Reason) => [Reason, registrationsRefused(hour, { Operation, Reason }).with({ label: `register refused: ${Reason}` })] as const);
   const rejections = OPERATOR_REFUSALS.tokenRejectionReasons.map((Reason) => [Reason, tokenRejections(quarter, { Reason }).with({ label: `token rejected: ${Reason}` })] as const);
   return {
-    // No label: a labelled metric makes the alarm a one-metric expression, a form the others avoid.
-    poolBudget: registrationsRefused(hour, OPERATOR_REFUSALS.poolBudget),
+    poolBudget: sumOf(spent, 'open registrations refused: pool budget spent', hour),
+    poolBudgetParts: spent.map(([, metric]) => metric),
     registrationFailures: sumOf(failures, 'registrations refused on our side', hour),
     registrationFailureParts: failures.map(([, metric]) => metric),
     tokenRejections: sumOf(rejections, 'tokens rejected for issuer, keys or audience', quarter),

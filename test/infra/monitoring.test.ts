@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { TemporarilyUnavailableError } from '../../lambda/shared/errors';
 import { configureMetrics, countTokenRejection, setMetricsPool, type TokenRejectionReason } from '../../lambda/shared/metrics';
 import { PoolBudgetExhaustedError } from '../../lambda/oauth/pool-budget';
-import { countRefusals } from '../../lambda/oauth/registration-metrics';
+import { countRefusals, type RegistrationOperation } from '../../lambda/oauth/registration-metrics';
 import { CUSTOM_METRICS, PUBLISHED_BY, THRESHOLDS } from '../../lib/constructs/monitoring';
 import { OPERATOR_REFUSALS } from '../../lib/constructs/refusal-metrics';
 import { captureWrites, namespacedMetricsIn } from '../support/metrics-capture';
@@ -171,13 +171,18 @@ describe('alarms on refusals an operator must act on', () => {
   /** A metric's dimensions by name (CloudWatch matches the set, in any order; CDK sorts them). */
   const byName = (dimensions: Array<{ Name: string; Value: unknown }>) => Object.fromEntries(dimensions.map((d) => [d.Name, d.Value]));
 
-  it('pool budget spent: any open registration refused with pool_budget in one of the last 6 hours', () => {
+  it('pool budget spent: any open registration or CIMD client refused with pool_budget in one of the last 6 hours', () => {
     const alarm = alarmsOf(dev)['mcp-auth-dev-registration-pool-budget-exhausted'];
-    expect(byName(alarm.Dimensions)).toEqual({ service: 'oauth', UserPoolId: pool, Operation: 'register', Reason: 'pool_budget' });
     expect(alarm).toMatchObject({
-      Namespace: 'McpAuth', MetricName: 'RegistrationsRefused', Statistic: 'Sum', Period: 3600,
       Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 6, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching',
     });
+    expect(alarm.Metrics.find((m: any) => m.Expression).Expression).toBe('FILL(m_register, 0) + FILL(m_cimd, 0)');
+    const metrics = metricsOf(alarm);
+    expect(Object.keys(metrics).sort()).toEqual(['m_cimd', 'm_register']);
+    for (const operation of ['register', 'cimd']) {
+      expect(metrics[`m_${operation}`]).toMatchObject({ Metric: { Namespace: 'McpAuth', MetricName: 'RegistrationsRefused' }, Stat: 'Sum', Period: 3600 });
+      expect(byName(metrics[`m_${operation}`].Metric.Dimensions)).toEqual({ service: 'oauth', UserPoolId: pool, Operation: operation, Reason: 'pool_budget' });
+    }
     expect(THRESHOLDS).toMatchObject({ poolBudgetRefusals: 1, poolBudgetAlarmHours: 6 });
   });
 
@@ -237,11 +242,15 @@ describe('alarms on refusals an operator must act on', () => {
       }));
     }
 
-    const refuse = (err: Error) => () => countRefusals('register', () => Promise.reject(err)).catch(() => undefined);
+    const refuse = (err: Error, operation: RegistrationOperation = 'register') => () => countRefusals(operation, () => Promise.reject(err)).catch(() => undefined);
 
-    it('pool budget: countRefusals of a PoolBudgetExhaustedError', async () => {
+    it('pool budget: countRefusals of a PoolBudgetExhaustedError, by registration and by CIMD provisioning', async () => {
       const alarm = alarmsOf(dev)['mcp-auth-dev-registration-pool-budget-exhausted'];
-      expect(await emitted('oauth', refuse(new PoolBudgetExhaustedError(900)))).toEqual(alarmed(alarm));
+      const written = [
+        ...(await emitted('oauth', refuse(new PoolBudgetExhaustedError(900)))),
+        ...(await emitted('oauth', refuse(new PoolBudgetExhaustedError(900), 'cimd'))),
+      ];
+      expect(written).toEqual(alarmed(alarm));
     });
 
     it('registration failures: countRefusals of an unexpected error and of a 503', async () => {

@@ -14,6 +14,7 @@ import { CimdDocumentError, validateCimdDocument, type CimdDocument } from './do
 import { CimdFetchError, fetchCimdDocument, type CimdFetchPolicy } from './fetch';
 import { provisionCimdClient, refreshCimdClient, storeOf } from './provision';
 import { getMapping, type CimdMapping } from './store';
+import { countRefusals } from '../registration-metrics';
 
 /** Longest document URL accepted (also keeps the `cimd#` key input and log lines bounded). */
 export const MAX_CIMD_URL_LENGTH = 2048;
@@ -124,7 +125,10 @@ export async function resolveCimdClient(deps: OAuthDeps, url: string, policy: Ci
   const parsed = checkUrl(url, policy.trustedOrigins);
   const mapping = await getMapping(storeOf(deps), parsed.href);
   if (mapping && mapping.cacheUntil > deps.now().getTime() / 1000) return toClient(mapping);
-  const { document, cacheUntil } = await fetchDocument(deps, parsed, policy);
-  const current = mapping ? await refreshCimdClient(deps, mapping, document, cacheUntil) : await provisionCimdClient(deps, parsed.href, document, cacheUntil);
-  return toClient(current);
+  // Counted like registrations (`RegistrationsRefused{Operation=cimd}`): a CIMD client is an open registration.
+  return countRefusals('cimd', async () => {
+    const { document, cacheUntil } = await fetchDocument(deps, parsed, policy);
+    const current = mapping ? await refreshCimdClient(deps, mapping, document, cacheUntil) : await provisionCimdClient(deps, parsed.href, document, cacheUntil);
+    return toClient(current);
+  });
 }

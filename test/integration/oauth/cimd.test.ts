@@ -12,6 +12,7 @@ import { resolveCimdClient, type CimdClient } from '../../../lambda/oauth/cimd';
 import { cimdKey } from '../../../lambda/oauth/cimd/store';
 import type { OAuthDeps } from '../../../lambda/oauth/deps';
 import { sweepRegistrations } from '../../../lambda/oauth/sweep';
+import { captureWrites, metricsIn } from '../../support/metrics-capture';
 import { bodyOf, buildHandler, describeClient, event, listClients, newEnvironment, publicClient, quietLogs, READ, registrationItems, startServices, stopServices, WRITE, type Environment, type Services } from './harness';
 
 let services: Services;
@@ -176,7 +177,13 @@ describe('provisioning', () => {
     const { environment, deps } = await setup({ REGISTRATION_POOL_BUDGET: '1' });
     const { handler } = buildHandler(services, environment);
     expect((await handler(event('POST', '/register', { body: publicClient() }))).statusCode).toBe(201);
+    const written = captureWrites();
     await expect(resolveCimdClient(deps, `${origin}/over-budget.json`)).rejects.toMatchObject({ errorCode: 'temporarily_unavailable', statusCode: 503 });
+    jest.restoreAllMocks();
+    // Counted as the pool-budget alarm reads it (lib/constructs/refusal-metrics.ts).
+    expect(metricsIn(written).filter((m) => m.name === 'RegistrationsRefused').map((m) => m.dimensions)).toEqual([
+      expect.objectContaining({ Operation: 'cimd', Reason: 'pool_budget' }),
+    ]);
     expect(await listClients(services, environment.poolId)).toHaveLength(1);
     expect(await item(environment, cimdKey(`${origin}/over-budget.json`))).toBeUndefined();
   });
