@@ -5,7 +5,6 @@
  */
 import { bodyBytes, bodyText, empty, header, json, MAX_BODY_BYTES, method, type HttpEvent, type HttpResult } from '../shared/http';
 import { errorFields, log } from '../shared/logger';
-import { fromWebResponse } from '../shared/web-fetch';
 import { authenticate, requireScopes } from './authorize';
 import type { McpConfig } from './config';
 import { mcpCors, mcpPreflight, PUBLIC_CORS } from './cors';
@@ -88,7 +87,7 @@ export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (
     const { caller } = auth;
     // Not an undici Request: the SDK gets the body parsed once (`parsedBody`) and reads only the
     // method and headers (sdk-request.ts).
-    const response = await endpoint(sdkRequest(event), rpc.body, {
+    const answer = await endpoint(sdkRequest(event), rpc.body, {
       token: '', // never passed on: tools get the caller below, not the credential
       clientId: caller.clientId ?? '', // none only with CLIENT_CHECK=none and a token naming no client
       scopes: [...caller.scopes],
@@ -96,7 +95,7 @@ export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (
       resource,
       extra: { caller },
     });
-    return fromWebResponse(response, cors);
+    return { statusCode: answer.status, headers: { ...answer.headers, ...cors }, body: answer.body };
   }
 
   return async (event) => {

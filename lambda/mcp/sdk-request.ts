@@ -11,7 +11,7 @@
  *
  * Maintainers upgrading the SDK: if it starts reading another member (`clone()`, `body`, `url`
  * parsing...), the MCP tests fail with a 500; add the member here, or go back to
- * `toWebRequest` (lambda/shared/web-fetch.ts).
+ * a web `Request` built from the event (`new Request(url, { method, headers })`).
  */
 import type { HttpEvent } from '../shared/http';
 
