@@ -21,13 +21,19 @@ const ESM_REQUIRE_BANNER = "import { createRequire as __benchCreateRequire } fro
 
 /**
  * esbuild, minified, everything bundled (no externals, AWS SDK included), ESM for Node 22 with
- * `module` main fields: the settings the CDK stacks deploy the handlers with.
+ * `module` main fields: the settings the CDK stacks deploy the handlers with (`alias` as the MCP
+ * function's bundling sets it, see run.ts `mcpBundling`).
  */
-export async function bundle(entry: string, outDir: string, name: string, options: { minify?: boolean; sourceMap?: boolean } = {}): Promise<BundleSize> {
+export async function bundle(
+  entry: string,
+  outDir: string,
+  name: string,
+  options: { minify?: boolean; sourceMap?: boolean; alias?: Record<string, string> } = {},
+): Promise<BundleSize> {
   const file = join(outDir, `${name}.mjs`);
   await build({
     entryPoints: [entry], outfile: file, bundle: true, minify: options.minify ?? true, sourcemap: options.sourceMap ?? false, platform: 'node', target: 'node22', format: 'esm',
-    mainFields: ['module', 'main'], banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'error', legalComments: 'none',
+    mainFields: ['module', 'main'], banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'error', legalComments: 'none', ...(options.alias ? { alias: options.alias } : {}),
   });
   const code = readFileSync(file);
   return { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };

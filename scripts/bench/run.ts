@@ -20,7 +20,7 @@
  * `--only LEG[,LEG...]` runs just those legs: cold, http, concurrency, inprocess, facade (the
  * facade leg alone still measures the MCP handler's cold start beside its own).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,6 +51,20 @@ function functionNodeOptions(): string {
   const source = readFileSync(join(root, 'lib/constructs/handler-function.ts'), 'utf8');
   const match = /NODE_OPTIONS: '([^']*)'/.exec(source);
   return match ? match[1] : '';
+}
+
+/** The esbuild alias that bundles the MCP function without the SDK's Ajv validator (lambda/mcp/sdk-shims.ts). */
+const SDK_SHIMS_ALIAS = { '@modelcontextprotocol/server/_shims': join(root, 'lambda/mcp/sdk-shims.ts') };
+
+/**
+ * Whether the stacks bundle the MCP function with SDK_SHIMS_ALIAS (a file under lib/constructs/
+ * names `sdk-shims.ts`), so the bench bundles as deployed; BENCH_SDK_SHIMS=1 or 0 overrides. The
+ * cold leg measures the other bundling beside it.
+ */
+function functionUsesSdkShims(): boolean {
+  if (process.env.BENCH_SDK_SHIMS !== undefined) return process.env.BENCH_SDK_SHIMS === '1';
+  const dir = join(root, 'lib/constructs');
+  return readdirSync(dir).some((file) => file.endsWith('.ts') && readFileSync(join(dir, file), 'utf8').includes('sdk-shims.ts'));
 }
 
 function jsonTarget(): string | undefined {
@@ -101,8 +115,12 @@ async function main(): Promise<void> {
     const handlerEnv = (options: string) => ({ ...env, NODE_OPTIONS: options });
     const baselineEnv = { ...env, NODE_OPTIONS: '' };
 
-    process.stdout.write(`Bundling (esbuild, minified, ESM, no externals, source map file: as the CDK stacks deploy) into ${out}\n`);
-    const handlerServer = (await bundle(join(root, 'scripts/bench/handler-server.ts'), out, 'handler-server', { sourceMap: true })).file;
+    const shims = functionUsesSdkShims();
+    const mcpBundling = { sourceMap: true, ...(shims ? { alias: SDK_SHIMS_ALIAS } : {}) };
+    const otherBundling = { sourceMap: true, ...(shims ? {} : { alias: SDK_SHIMS_ALIAS }) };
+    const bundlingName = (withShims: boolean) => (withShims ? 'SDK shims alias' : 'SDK as published');
+    process.stdout.write(`Bundling (esbuild, minified, ESM, no externals, source map file: as the CDK stacks deploy; MCP function: ${bundlingName(shims)}) into ${out}\n`);
+    const handlerServer = (await bundle(join(root, 'scripts/bench/handler-server.ts'), out, 'handler-server', mcpBundling)).file;
     const ratios: Record<string, number> = {};
     const m: Record<string, number> = {};
     const samples: Record<string, unknown> = {};
@@ -120,35 +138,43 @@ async function main(): Promise<void> {
     };
 
     if (mcpLegs) {
-      const lambdaBundle = await bundle(join(root, 'lambda/mcp/handler.ts'), out, 'mcp-handler', { sourceMap: true });
+      const lambdaBundle = await bundle(join(root, 'lambda/mcp/handler.ts'), out, 'mcp-handler', mcpBundling);
+      const otherLambdaBundle = await bundle(join(root, 'lambda/mcp/handler.ts'), out, 'mcp-handler-other', otherBundling);
       const v1 = await bundle(join(root, 'scripts/bench/baseline-server.ts'), out, 'baseline-v1');
       const v2 = await bundle(join(root, 'scripts/bench/baseline-v2-server.ts'), out, 'baseline-v2');
       const loadFile = (await bundle(join(root, 'scripts/bench/load.ts'), out, 'load')).file;
-      bytes = { handler: lambdaBundle.bytes, v1: v1.bytes, v2: v2.bytes, handlerGzip: lambdaBundle.gzipBytes, v1Gzip: v1.gzipBytes, v2Gzip: v2.gzipBytes };
+      bytes = { handler: lambdaBundle.bytes, handlerOtherBundling: otherLambdaBundle.bytes, v1: v1.bytes, v2: v2.bytes, handlerGzip: lambdaBundle.gzipBytes, v1Gzip: v1.gzipBytes, v2Gzip: v2.gzipBytes };
       Object.assign(ratios, {
         bundleRatioV1: lambdaBundle.bytes / v1.bytes, bundleRatioV2: lambdaBundle.bytes / v2.bytes,
         bundleGzipRatioV1: lambdaBundle.gzipBytes / v1.gzipBytes, bundleGzipRatioV2: lambdaBundle.gzipBytes / v2.gzipBytes,
       });
       row('bundle, minified', kb(lambdaBundle.bytes), kb(v1.bytes), kb(v2.bytes), both(ratios.bundleRatioV1, ratios.bundleRatioV2), `≤ ${TARGETS.bundle}`, verdict(Math.max(ratios.bundleRatioV1, ratios.bundleRatioV2) <= TARGETS.bundle));
       row('bundle, gzipped', kb(lambdaBundle.gzipBytes), kb(v1.gzipBytes), kb(v2.gzipBytes), both(ratios.bundleGzipRatioV1, ratios.bundleGzipRatioV2), `≤ ${TARGETS.bundle}`, Math.max(ratios.bundleGzipRatioV1, ratios.bundleGzipRatioV2) <= TARGETS.bundle);
+      row(`bundle, minified (${bundlingName(!shims)})`, kb(otherLambdaBundle.bytes), kb(v1.bytes), kb(v2.bytes), both(otherLambdaBundle.bytes / v1.bytes, otherLambdaBundle.bytes / v2.bytes), 'for comparison', true);
 
       if (legs.has('cold')) {
         process.stdout.write(`Cold starts: ${COLD_RUNS} fresh processes each, interleaved (spawn → first authorized tools/list answer); handler NODE_OPTIONS "${nodeOptions}" (the stacks'), and "${otherOptions}"\n`);
-        const cold = { handler: [] as number[], other: [] as number[], v1: [] as number[], v2: [] as number[] };
+        const otherServer = (await bundle(join(root, 'scripts/bench/handler-server.ts'), out, 'handler-server-other', otherBundling)).file;
+        const cold = { handler: [] as number[], other: [] as number[], otherBundling: [] as number[], v1: [] as number[], v2: [] as number[] };
         for (let i = 0; i < COLD_RUNS; i++) {
           cold.handler.push(await coldStart(handlerServer, handlerEnv(nodeOptions), calls.modernList));
           cold.other.push(await coldStart(handlerServer, handlerEnv(otherOptions), calls.modernList));
+          cold.otherBundling.push(await coldStart(otherServer, handlerEnv(nodeOptions), calls.modernList));
           cold.v1.push(await coldStart(v1.file, baselineEnv, calls.legacyList));
           cold.v2.push(await coldStart(v2.file, baselineEnv, calls.modernList));
         }
-        Object.assign(m, { coldHandler: median(cold.handler), coldOther: median(cold.other), coldV1: median(cold.v1), coldV2: median(cold.v2) });
-        Object.assign(ratios, { coldStartRatio: m.coldHandler / m.coldV1, coldStartRatioOtherNodeOptions: m.coldOther / m.coldV1, coldStartRatioV2: m.coldHandler / m.coldV2 });
+        Object.assign(m, { coldHandler: median(cold.handler), coldOther: median(cold.other), coldOtherBundling: median(cold.otherBundling), coldV1: median(cold.v1), coldV2: median(cold.v2) });
+        Object.assign(ratios, {
+          coldStartRatio: m.coldHandler / m.coldV1, coldStartRatioOtherNodeOptions: m.coldOther / m.coldV1, coldStartRatioOtherBundling: m.coldOtherBundling / m.coldV1,
+          coldStartRatioV2: m.coldHandler / m.coldV2,
+        });
         samples.cold = cold;
         row(`cold start, median ms (NODE_OPTIONS "${nodeOptions}")`, fmt(m.coldHandler), fmt(m.coldV1), fmt(m.coldV2), both(ratios.coldStartRatio, ratios.coldStartRatioV2), `≤ ${TARGETS.cold} (v1)`, verdict(ratios.coldStartRatio <= TARGETS.cold));
         row(`cold start, median ms (NODE_OPTIONS "${otherOptions}")`, fmt(m.coldOther), fmt(m.coldV1), fmt(m.coldV2), both(ratios.coldStartRatioOtherNodeOptions, m.coldOther / m.coldV2), 'for comparison', true);
+        row(`cold start, median ms (${bundlingName(!shims)})`, fmt(m.coldOtherBundling), fmt(m.coldV1), fmt(m.coldV2), both(ratios.coldStartRatioOtherBundling, m.coldOtherBundling / m.coldV2), 'for comparison', true);
         lines.push(
-          `cold start samples (ms): handler ${cold.handler.map(fmt).join(', ')}; handler "${otherOptions}" ${cold.other.map(fmt).join(', ')}; v1 ${cold.v1.map(fmt).join(', ')}; v2 ${cold.v2.map(fmt).join(', ')}`,
-          `cold start spread (min–max ms): handler ${fmtSpread(cold.handler)}; handler "${otherOptions}" ${fmtSpread(cold.other)}; v1 ${fmtSpread(cold.v1)}; v2 ${fmtSpread(cold.v2)}`,
+          `cold start samples (ms): handler ${cold.handler.map(fmt).join(', ')}; handler "${otherOptions}" ${cold.other.map(fmt).join(', ')}; handler, ${bundlingName(!shims)} ${cold.otherBundling.map(fmt).join(', ')}; v1 ${cold.v1.map(fmt).join(', ')}; v2 ${cold.v2.map(fmt).join(', ')}`,
+          `cold start spread (min–max ms): handler ${fmtSpread(cold.handler)}; handler "${otherOptions}" ${fmtSpread(cold.other)}; handler, ${bundlingName(!shims)} ${fmtSpread(cold.otherBundling)}; v1 ${fmtSpread(cold.v1)}; v2 ${fmtSpread(cold.v2)}`,
         );
       }
 
@@ -238,7 +264,7 @@ async function main(): Promise<void> {
     if (facade) verdicts.push(facade.passed);
     if (jsonFile) {
       const figures = {
-        date: new Date().toISOString(), functionNodeOptions: nodeOptions, legs: [...legs], loadAverage: loadavg(), ...ratios,
+        date: new Date().toISOString(), functionNodeOptions: nodeOptions, mcpBundling: bundlingName(shims), legs: [...legs], loadAverage: loadavg(), ...ratios,
         ...(mcpLegs ? { samples, medians: m, bytes } : {}),
         ...(facade ? facadeJson(facade) : {}),
       };
