@@ -52,11 +52,18 @@ export function startServer(file: string, env: Record<string, string>, cpu?: num
   child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
   return new Promise((ok, fail) => {
     let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    const listening = (chunk: Buffer) => {
       out += chunk.toString();
       const match = /listening (\d+)/.exec(out);
-      if (match) ok({ child, port: Number(match[1]) });
-    });
+      if (!match) return;
+      // From here on the server's output (a log line per request) is drained unread: kept and
+      // searched, it made this process the bottleneck, the server blocking on a full stdout pipe.
+      child.stdout?.off('data', listening);
+      child.stdout?.on('data', () => undefined);
+      out = '';
+      ok({ child, port: Number(match[1]) });
+    };
+    child.stdout?.on('data', listening);
     child.once('exit', (code) => fail(new Error(`${file} exited (${code}): ${errors}`)));
   });
 }
