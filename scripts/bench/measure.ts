@@ -8,6 +8,7 @@ import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import { build } from 'esbuild';
 import { LOCAL_AWS, startDynalite, type RunningService } from '../local/services';
 import { createNotesTable, createRegistrationsTable } from '../local/tables';
+import type { InProcessRuns } from './inprocess-child';
 import { DCR_CLIENT } from './tokens';
 
 export interface BundleSize {
@@ -219,6 +220,23 @@ export async function latencies(
   } finally {
     await stop(child);
   }
+}
+
+/**
+ * Runs the in-process leg's child (inprocess-child.ts, bundled as `childFile`) against the handler
+ * bundle `handlerFile` with `env`; its stdout (the handler's log lines) is drained, its result
+ * comes back over IPC.
+ */
+export function inProcessRuns(childFile: string, handlerFile: string, env: Record<string, string>, spec: Record<string, unknown>): Promise<InProcessRuns> {
+  const child = spawn(process.execPath, [childFile, handlerFile, JSON.stringify(spec)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  child.stdout?.on('data', () => undefined);
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
+  let runs: InProcessRuns | undefined;
+  child.on('message', (message) => (runs = message as InProcessRuns));
+  return new Promise((ok, fail) => {
+    child.once('exit', (code) => (runs ? ok(runs) : fail(new Error(`in-process leg failed (${code}): ${errors}`))));
+  });
 }
 
 /** Lowest and highest of a sample, for printing the spread beside a median. */

@@ -23,11 +23,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { handlerCallsPerSecond, type Handler } from './inprocess';
-import { bundle, coldStart, hasTaskset, latencies, median, resetLastUsed, spread, startBenchTables, throughput, type Latencies } from './measure';
+import { bundle, coldStart, hasTaskset, inProcessRuns, latencies, median, resetLastUsed, spread, startBenchTables, throughput, type Latencies } from './measure';
 import { runFacadeLeg, type FacadeFigures } from './facade';
-import { benchCalls, benchEnv, rs256PerSecond, startIssuer } from './tokens';
+import { benchCalls, benchEnv, startIssuer } from './tokens';
 
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 11);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -233,17 +231,12 @@ async function main(): Promise<void> {
       }
 
       if (legs.has('inprocess')) {
-        process.stdout.write('In-process: raw RS256 verifications and handler calls, interleaved\n');
-        Object.assign(process.env, env);
-        const { handler } = (await import(pathToFileURL(lambdaBundle.file).href)) as { handler: Handler };
-        const rs256Runs: number[] = [];
-        const listRuns: number[] = [];
-        const whoamiRuns: number[] = [];
-        for (let round = 0; round < ROUNDS; round++) {
-          rs256Runs.push(rs256PerSecond(calls.staticToken, issuer.publicKey));
-          listRuns.push(await handlerCallsPerSecond(handler, calls.modernList));
-          whoamiRuns.push(await handlerCallsPerSecond(handler, calls.modernWhoami));
-        }
+        process.stdout.write('In-process: raw RS256 verifications and handler calls, interleaved, in a child process (its stdout, the handler\'s log lines, drained)\n');
+        const childFile = (await bundle(join(root, 'scripts/bench/inprocess-child.ts'), out, 'inprocess-child')).file;
+        const { rs256: rs256Runs, list: listRuns, whoami: whoamiRuns } = await inProcessRuns(childFile, lambdaBundle.file, handlerEnv(nodeOptions), {
+          rounds: ROUNDS, list: calls.modernList, whoami: calls.modernWhoami, token: calls.staticToken,
+          publicKeyPem: issuer.publicKey.export({ type: 'spki', format: 'pem' }),
+        });
         Object.assign(m, { rs256: median(rs256Runs), list: median(listRuns), whoami: median(whoamiRuns) });
         Object.assign(ratios, { inProcessShareOfRs256: m.list / m.rs256, whoamiShareOfRs256: m.whoami / m.rs256 });
         Object.assign(samples, { rs256: rs256Runs, list: listRuns, whoami: whoamiRuns });
