@@ -55,14 +55,14 @@ function functionNodeOptions(): string {
 const SDK_SHIMS_ALIAS = { '@modelcontextprotocol/server/_shims': join(root, 'lambda/mcp/sdk-shims.ts') };
 
 /**
- * Whether the stacks bundle the MCP function with SDK_SHIMS_ALIAS (a file under lib/constructs/
- * names `sdk-shims.ts`), so the bench bundles as deployed; BENCH_SDK_SHIMS=1 or 0 overrides. The
- * cold leg measures the other bundling beside it.
+ * Whether the stacks bundle the MCP function with SDK_SHIMS_ALIAS (a file under lib/ names
+ * `sdk-shims.ts`), so the bench bundles as deployed; BENCH_SDK_SHIMS=1 or 0 overrides. The cold
+ * leg measures the other bundling beside it.
  */
 function functionUsesSdkShims(): boolean {
   if (process.env.BENCH_SDK_SHIMS !== undefined) return process.env.BENCH_SDK_SHIMS === '1';
-  const dir = join(root, 'lib/constructs');
-  return readdirSync(dir).some((file) => file.endsWith('.ts') && readFileSync(join(dir, file), 'utf8').includes('sdk-shims.ts'));
+  const lib = join(root, 'lib');
+  return (readdirSync(lib, { recursive: true }) as string[]).some((file) => file.endsWith('.ts') && readFileSync(join(lib, file), 'utf8').includes('sdk-shims.ts'));
 }
 
 function jsonTarget(): string | undefined {
