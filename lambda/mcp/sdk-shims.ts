@@ -2,8 +2,9 @@
  * Stand-in for `@modelcontextprotocol/server/_shims` in the MCP function's bundle (an esbuild
  * alias; see docs/mcp-server.md, "Performance"). The SDK's Node shims module exports the
  * `process` object and `DefaultJsonSchemaValidator`, which is Ajv with ajv-formats: about 150 KB
- * of the 490 KB bundle, evaluated at import (the SDK requires Ajv at module scope and builds an
- * engine only on first use), about 50–70 ms of this function's cold start.
+ * of the 484 KB bundle, evaluated at import (the SDK requires Ajv at module scope and builds an
+ * engine only on first use): 20 ms of a 290 ms cold start on a quiet machine, up to 90 ms on a
+ * busy one (`npm run bench -- --only cold` measures both bundlings).
  *
  * The SDK uses that validator for two things this server never does: checking an elicitation
  * result against its requested JSON Schema (`elicitInput`), and tools registered with a raw JSON
