@@ -5,7 +5,6 @@
  */
 import { bodyBytes, bodyText, empty, header, json, MAX_BODY_BYTES, method, type HttpEvent, type HttpResult } from '../shared/http';
 import { errorFields, log } from '../shared/logger';
-import { fromWebResponse, toWebRequest } from '../shared/web-fetch';
 import { authenticate, requireScopes } from './authorize';
 import type { McpConfig } from './config';
 import { mcpCors, mcpPreflight, PUBLIC_CORS } from './cors';
@@ -13,6 +12,7 @@ import type { McpEndpoint } from './mcp-server';
 import { originAllowed } from './origin';
 import { PRM_PATH, protectedResourceMetadata, resourceMetadataUrl } from './prm';
 import { peek, RpcCode, rpcError, type JsonRpcId } from './rpc';
+import { sdkRequest } from './sdk-request';
 import type { TokenVerifier } from './token-verifier';
 import type { ScopeRole, ToolDefinition } from './tools/types';
 
@@ -39,6 +39,7 @@ export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (
   const mcpPaths = new Set(routes.mcp);
   const prmPaths = new Set(routes.prm);
   const metadataUrl = resourceMetadataUrl(config.resourceUrl);
+  const resource = new URL(config.resourceUrl);
   const prmBody = JSON.stringify(protectedResourceMetadata(config));
   const fullScope = (role: ScopeRole) => (role === 'read' ? config.scopeRead : config.scopeWrite);
   // Every authenticated method needs the read scope (the 401 challenge names it); a tool's own
@@ -84,17 +85,17 @@ export function createMcpApp({ config, verify, endpoint, tools }: McpAppDeps): (
     if (rpc.method === 'subscriptions/listen') return rpcError(404, rpc.id, RpcCode.MethodNotFound, 'Method not found', cors);
 
     const { caller } = auth;
-    // No body on the Request: the SDK gets the body parsed once (`parsedBody`) and reads no other,
-    // so building the Request's body stream would be wasted work on every call.
-    const response = await endpoint(toWebRequest(event, undefined), rpc.body, {
+    // Not an undici Request: the SDK gets the body parsed once (`parsedBody`) and reads only the
+    // method and headers (sdk-request.ts).
+    const answer = await endpoint(sdkRequest(event), rpc.body, {
       token: '', // never passed on: tools get the caller below, not the credential
       clientId: caller.clientId ?? '', // none only with CLIENT_CHECK=none and a token naming no client
       scopes: [...caller.scopes],
       expiresAt: caller.expiresAt,
-      resource: new URL(config.resourceUrl),
+      resource,
       extra: { caller },
     });
-    return fromWebResponse(response, cors);
+    return { statusCode: answer.status, headers: { ...answer.headers, ...cors }, body: answer.body };
   }
 
   return async (event) => {

@@ -16,6 +16,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
   type AuthInfo,
   type McpRequestContext,
+  type Transport,
 } from '@modelcontextprotocol/server';
 import { errorFields, log } from '../shared/logger';
 import { withListedSchemaMemo } from './listed-schema';
@@ -32,8 +33,15 @@ export interface McpServerOptions {
   readonly listTtlMs: number;
 }
 
+/** The SDK's answer as API Gateway returns it (header names lower-case). */
+export interface McpAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
 /** Serves one parsed JSON-RPC message for an authenticated caller. */
-export type McpEndpoint = (request: Request, body: unknown, authInfo: AuthInfo) => Promise<Response>;
+export type McpEndpoint = (request: Request, body: unknown, authInfo: AuthInfo) => Promise<McpAnswer>;
 
 /** The caller as the handler put it into `AuthInfo.extra` (the token itself is not passed on). */
 export function callerOf(authInfo: AuthInfo | undefined): VerifiedToken | undefined {
@@ -91,17 +99,52 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
   // request's answer is settled, and taken again only once the SDK has also closed it. The
   // transport alone does not say "busy": the SDK connects it only after awaits that follow the
   // factory call, so concurrent requests used to get the same instance (all but one failed).
-  const claimed = new Set<McpServer>();
+  const claimed = new Map<McpServer, Request>();
   const claimedBy = new WeakMap<Request, McpServer>();
+  const sent = new WeakMap<Request, string>();
   const take = (era: McpRequestContext['era'], request: Request): McpServer => {
     let server = pools[era].find((candidate) => !claimed.has(candidate) && candidate.server.transport === undefined);
     if (!server) {
-      server = buildServer(options);
+      const built = buildServer(options);
+      // The modern path's transport is built and connected inside the SDK: record what it sends.
+      recordSentResponses(built, (transport) => {
+        const request = claimed.get(built);
+        if (request) recordInto(transport, request);
+      });
+      server = built;
       pools[era].push(server);
     }
-    claimed.add(server);
+    claimed.set(server, request);
     claimedBy.set(request, server);
     return server;
+  };
+  // A response is recorded only while the transport is open: once closed, the SDK's transports
+  // drop what is sent, and the request is answered otherwise (499, or 500 from the SDK).
+  const recordInto = (transport: Transport, request: Request) => {
+    const send = transport.send.bind(transport);
+    const close = transport.close.bind(transport);
+    let open = true;
+    transport.close = () => {
+      open = false;
+      return close();
+    };
+    transport.send = (message, sendOptions) => {
+      if (open && ('result' in message || 'error' in message)) sent.set(request, JSON.stringify(message));
+      return send(message, sendOptions);
+    };
+  };
+  // The SDK answers a JSON-RPC response with `Response.json(message)`: its body is exactly the
+  // message as JSON, so it is taken as sent instead of read back through the Response's stream
+  // (about 6% of an authorized call). Answers the SDK builds without sending (its own refusals,
+  // 202 for notifications) are read from the Response as before.
+  const answer = async (request: Request, response: Response): Promise<McpAnswer> => {
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const recorded = sent.get(request);
+    const json = recorded !== undefined && headers['content-type'] === 'application/json';
+    return { status: response.status, headers, body: json ? recorded : await response.text() };
   };
   const release = (request: Request) => {
     const server = claimedBy.get(request);
@@ -113,12 +156,12 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
   );
 
   // 2025-era clients: stateless (no session id), answered as plain JSON rather than SSE framing.
-  const legacy = async (request: Request, body: unknown, authInfo: AuthInfo): Promise<Response> => {
+  const legacy = async (request: Request, body: unknown, authInfo: AuthInfo): Promise<McpAnswer> => {
     const server = take('legacy', request);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
-      return await transport.handleRequest(request, { authInfo, parsedBody: body });
+      return await answer(request, await transport.handleRequest(request, { authInfo, parsedBody: body }));
     } finally {
       await transport.close().catch(() => undefined);
       await server.close().catch(() => undefined);
@@ -131,10 +174,23 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
       // classification here (createMcpHandler classifies again) and ask it only about the rest.
       const modernClaim = hasEnvelopeClaim(body);
       if (!modernClaim && (await isLegacyRequest(request, body))) return await legacy(request, body, authInfo);
-      return await modern.fetch(request, { authInfo, parsedBody: body });
+      return await answer(request, await modern.fetch(request, { authInfo, parsedBody: body }));
     } finally {
       release(request);
     }
+  };
+}
+
+/**
+ * Calls `onConnect` with each transport the SDK connects to `server`, before the server starts
+ * using it (the SDK connects a transport per request, inside `createMcpHandler`).
+ */
+function recordSentResponses(server: McpServer, onConnect: (transport: Transport) => void): void {
+  const protocol = server.server;
+  const connect = protocol.connect.bind(protocol);
+  protocol.connect = (transport: Transport) => {
+    onConnect(transport);
+    return connect(transport);
   };
 }
 

@@ -8,6 +8,7 @@ import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import { build } from 'esbuild';
 import { LOCAL_AWS, startDynalite, type RunningService } from '../local/services';
 import { createNotesTable, createRegistrationsTable } from '../local/tables';
+import type { InProcessRuns } from './inprocess-child';
 import { DCR_CLIENT } from './tokens';
 
 export interface BundleSize {
@@ -21,13 +22,19 @@ const ESM_REQUIRE_BANNER = "import { createRequire as __benchCreateRequire } fro
 
 /**
  * esbuild, minified, everything bundled (no externals, AWS SDK included), ESM for Node 22 with
- * `module` main fields: the settings the CDK stacks deploy the handlers with.
+ * `module` main fields: the settings the CDK stacks deploy the handlers with (`alias` as the MCP
+ * function's bundling sets it, see run.ts `mcpBundling`).
  */
-export async function bundle(entry: string, outDir: string, name: string, options: { minify?: boolean; sourceMap?: boolean } = {}): Promise<BundleSize> {
+export async function bundle(
+  entry: string,
+  outDir: string,
+  name: string,
+  options: { minify?: boolean; sourceMap?: boolean; alias?: Record<string, string> } = {},
+): Promise<BundleSize> {
   const file = join(outDir, `${name}.mjs`);
   await build({
     entryPoints: [entry], outfile: file, bundle: true, minify: options.minify ?? true, sourcemap: options.sourceMap ?? false, platform: 'node', target: 'node22', format: 'esm',
-    mainFields: ['module', 'main'], banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'error', legalComments: 'none',
+    mainFields: ['module', 'main'], banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'error', legalComments: 'none', ...(options.alias ? { alias: options.alias } : {}),
   });
   const code = readFileSync(file);
   return { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
@@ -46,11 +53,18 @@ export function startServer(file: string, env: Record<string, string>, cpu?: num
   child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
   return new Promise((ok, fail) => {
     let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    const listening = (chunk: Buffer) => {
       out += chunk.toString();
       const match = /listening (\d+)/.exec(out);
-      if (match) ok({ child, port: Number(match[1]) });
-    });
+      if (!match) return;
+      // From here on the server's output (a log line per request) is drained unread: kept and
+      // searched, it made this process the bottleneck, the server blocking on a full stdout pipe.
+      child.stdout?.off('data', listening);
+      child.stdout?.on('data', () => undefined);
+      out = '';
+      ok({ child, port: Number(match[1]) });
+    };
+    child.stdout?.on('data', listening);
     child.once('exit', (code) => fail(new Error(`${file} exited (${code}): ${errors}`)));
   });
 }
@@ -206,6 +220,23 @@ export async function latencies(
   } finally {
     await stop(child);
   }
+}
+
+/**
+ * Runs the in-process leg's child (inprocess-child.ts, bundled as `childFile`) against the handler
+ * bundle `handlerFile` with `env`; its stdout (the handler's log lines) is drained, its result
+ * comes back over IPC.
+ */
+export function inProcessRuns(childFile: string, handlerFile: string, env: Record<string, string>, spec: Record<string, unknown>): Promise<InProcessRuns> {
+  const child = spawn(process.execPath, [childFile, handlerFile, JSON.stringify(spec)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  child.stdout?.on('data', () => undefined);
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
+  let runs: InProcessRuns | undefined;
+  child.on('message', (message) => (runs = message as InProcessRuns));
+  return new Promise((ok, fail) => {
+    child.once('exit', (code) => (runs ? ok(runs) : fail(new Error(`in-process leg failed (${code}): ${errors}`))));
+  });
 }
 
 /** Lowest and highest of a sample, for printing the spread beside a median. */
