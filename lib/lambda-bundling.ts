@@ -14,6 +14,16 @@ export const HANDLER_ENTRIES = {
   sweeper: 'lambda/oauth/sweeper-handler.mts',
 } as const;
 
+/**
+ * Module aliases per entry (import path → file relative to the repository root). The MCP function
+ * bundles the SDK's `_shims` as lambda/mcp/sdk-shims.ts: the same module without Ajv, which the
+ * server never uses and which was a third of the bundle and of its import time (docs/mcp-server.md,
+ * "Performance"). An SDK upgrade checks the shim against the SDK's own (test/unit/mcp/sdk-shims.test.ts).
+ */
+export const BUNDLE_ALIASES: Readonly<Partial<Record<keyof typeof HANDLER_ENTRIES, Readonly<Record<string, string>>>>> = {
+  mcp: { '@modelcontextprotocol/server/_shims': 'lambda/mcp/sdk-shims.ts' },
+};
+
 /** Lets bundled CommonJS dependencies call `require` (for Node built-ins) inside the ESM bundle. */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 

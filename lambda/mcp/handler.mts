@@ -8,8 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { HttpEvent, HttpResult } from '../shared/http.ts';
 import { createDynamoDbLite } from '../shared/dynamodb-lite.ts';
-import { configureLogger } from '../shared/logger.ts';
-import { configureMetrics } from '../shared/metrics.ts';
+import { configureTelemetry } from '../shared/telemetry.ts';
 import { requestLog, routeMatcher } from '../shared/request-log.ts';
 import { createMcpApp, mcpRoutes } from './app.ts';
 import { configFromProcess, DEFAULT_LIST_TTL_MS } from './config.ts';
@@ -26,8 +25,7 @@ export const SERVER_VERSION = '0.1.0';
 const config = configFromProcess();
 // As `injectLambdaContext` types it: TypeScript sees the package's CommonJS build (imported by
 // logger.ts) and its ES build as two classes; the ESM bundle holds one.
-const logger = configureLogger('mcp', config.logLevel) as unknown as Parameters<typeof injectLambdaContext>[0];
-configureMetrics('mcp', config.userPoolId);
+const logger = configureTelemetry('mcp', config) as unknown as Parameters<typeof injectLambdaContext>[0];
 
 // A SigV4-signed JSON client instead of the AWS SDK: the function makes four DynamoDB calls, and
 // the SDK was half the bundle and most of the cold start (docs/mcp-server.md, "Performance").

@@ -7,8 +7,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { HttpEvent, HttpResult } from '../shared/http.ts';
-import { configureLogger } from '../shared/logger.ts';
-import { configureMetrics } from '../shared/metrics.ts';
+import { configureTelemetry } from '../shared/telemetry.ts';
 import { requestLog, routeMatcher } from '../shared/request-log.ts';
 import { loadConfig } from './config.ts';
 import { createDeps } from './deps.ts';
@@ -18,8 +17,7 @@ import { createHandler } from './router.ts';
 const config = loadConfig(process.env);
 // As `injectLambdaContext` types it: TypeScript sees the package's CommonJS build (imported by
 // logger.ts) and its ES build as two classes; the ESM bundle holds one.
-const logger = configureLogger('oauth', config.logLevel) as unknown as Parameters<typeof injectLambdaContext>[0];
-configureMetrics('oauth', config.userPoolId);
+const logger = configureTelemetry('oauth', config) as unknown as Parameters<typeof injectLambdaContext>[0];
 const routeRequest = createHandler(createDeps(config));
 
 /** The Lambda handler, with one access-log and metrics line per request. */

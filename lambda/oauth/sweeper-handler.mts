@@ -7,8 +7,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { configureLogger } from '../shared/logger.ts';
-import { configureMetrics } from '../shared/metrics.ts';
+import { configureTelemetry } from '../shared/telemetry.ts';
 import { loadSweeperConfig } from './config.ts';
 import { createAwsClients } from './deps.ts';
 import type { SweepDeps } from './sweep.ts';
@@ -17,8 +16,7 @@ import { runSweeper, type SweeperRun } from './sweeper-run.ts';
 const config = loadSweeperConfig(process.env);
 // As `injectLambdaContext` types it: TypeScript sees the package's CommonJS build (imported by
 // logger.ts) and its ES build as two classes; the ESM bundle holds one.
-const logger = configureLogger('sweeper', config.logLevel) as unknown as Parameters<typeof injectLambdaContext>[0];
-configureMetrics('sweeper', config.userPoolId);
+const logger = configureTelemetry('sweeper', config) as unknown as Parameters<typeof injectLambdaContext>[0];
 const deps: SweepDeps = {
   config,
   ...createAwsClients(config),

@@ -9,7 +9,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 
 type Level = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const LEVELS = new Set<string>(['debug', 'info', 'warn', 'error', 'silent']);
+const LEVEL_ORDER: readonly Level[] = ['debug', 'info', 'warn', 'error', 'silent'];
+const LEVELS = new Set<string>(LEVEL_ORDER);
 const SECRET_KEYS = /token|secret|password|authorization|cookie|code_verifier|^code$/i;
 
 /** Before `configureLogger` (module init, tests): the service is unknown. */
@@ -53,7 +54,20 @@ export const log = {
   info: (message: string, fields: Record<string, unknown> = {}) => logger.info(message, redact(fields)),
   warn: (message: string, fields: Record<string, unknown> = {}) => logger.warn(message, redact(fields)),
   error: (message: string, fields: Record<string, unknown> = {}) => logger.error(message, redact(fields)),
+  /**
+   * A line that also carries CloudWatch embedded-metric fields (`metrics.ts` `metricFields`):
+   * `fields` are redacted as usual, `emf` (metric names, numbers, code-chosen dimension values) is
+   * not, so that a metric such as `TokenRejections` keeps its value. The caller checks `logsAt`
+   * first: metrics must not depend on the log level.
+   */
+  withMetrics: (at: 'info' | 'error', message: string, fields: Record<string, unknown>, emf: Record<string, unknown>) =>
+    logger[at](message, { ...redact(fields), ...emf }),
 };
+
+/** Whether a line at `at` is written at the current level. */
+export function logsAt(at: Exclude<Level, 'silent'>): boolean {
+  return LEVEL_ORDER.indexOf(at) >= LEVEL_ORDER.indexOf(level);
+}
 
 /** `LOG_LEVEL=silent` (tests): no log lines, and no metric lines either (`metrics.ts`). */
 export function loggingSilenced(): boolean {

@@ -1,6 +1,6 @@
 import type { HttpEvent, HttpResult } from './http';
-import { errorFields, log } from './logger';
-import { putMetrics } from './metrics';
+import { errorFields, log, logsAt } from './logger';
+import { metricFields, putMetricGroups, type MetricGroup } from './metrics';
 
 /** The `Route` dimension of a path that matches none of the part's routes (scans, typos): one value for all. */
 export const OTHER_ROUTE = 'other';
@@ -39,21 +39,26 @@ export interface LoggedRequest {
  * A middy middleware that writes one access-log line per request for operators (info; a handler
  * that throws: error): method, path, status, latency and API Gateway's request id (to match the
  * stage's access log). Never headers, query strings or bodies: they carry tokens, codes and
- * secrets. Then the request's metrics (`metrics.ts`, one EMF line, at every log level but silent):
- * `Requests` (count) and `Latency` (ms) by `Route` (`routeOf`) and `StatusClass` (`2xx`…`5xx`; a
- * handler that throws counts as `5xx`). The error itself goes on to the caller (Lambda), unchanged.
+ * secrets. The same line carries the request's metrics (`metrics.ts`; a line of their own when the
+ * level hides the access line, at every level but silent): `Requests` (count) and `Latency` (ms) by
+ * `Route` (`routeOf`) and `StatusClass` (`2xx`…`5xx`; a handler that throws counts as `5xx`). The error itself goes on to the caller (Lambda), unchanged.
  */
 export function requestLog(routeOf: (path: string) => string = () => OTHER_ROUTE) {
   // Keyed by middy's request object: one per invocation, also when the local stack runs several at once.
   const started = new WeakMap<LoggedRequest, Started>();
-  const publish = (start: Started, status: number, ms: number) =>
-    putMetrics(
-      [
-        { name: 'Requests', value: 1 },
-        { name: 'Latency', value: ms, unit: 'Milliseconds' },
-      ],
-      { Route: start.route, StatusClass: statusClass(status) },
-    );
+  const group = (start: Started, status: number, ms: number): MetricGroup => ({
+    metrics: [
+      { name: 'Requests', value: 1 },
+      { name: 'Latency', value: ms, unit: 'Milliseconds' },
+    ],
+    dimensions: { Route: start.route, StatusClass: statusClass(status) },
+  });
+  // One write per request (each costs tens of microseconds): the access line carries the metrics
+  // when it is written at all; below its level, the metrics go alone.
+  const write = (at: 'info' | 'error', message: string, fields: Record<string, unknown>, metrics: MetricGroup) => {
+    if (logsAt(at)) log.withMetrics(at, message, fields, metricFields(metrics));
+    else putMetricGroups([metrics]);
+  };
   const elapsed = (start: Started) => Math.round((performance.now() - start.at) * 10) / 10;
   return {
     name: 'requestLog',
@@ -69,15 +74,13 @@ export function requestLog(routeOf: (path: string) => string = () => OTHER_ROUTE
       const start = started.get(request);
       if (!start) return;
       const ms = elapsed(start);
-      log.info('request', { ...start.fields, status: request.response?.statusCode, ms });
-      publish(start, request.response?.statusCode ?? 200, ms);
+      write('info', 'request', { ...start.fields, status: request.response?.statusCode, ms }, group(start, request.response?.statusCode ?? 200, ms));
     },
     onError(request: LoggedRequest): void {
       const start = started.get(request);
       if (!start) return;
       const ms = elapsed(start);
-      log.error('request failed', { ...start.fields, ms, ...errorFields(request.error) });
-      publish(start, 500, ms);
+      write('error', 'request failed', { ...start.fields, ms, ...errorFields(request.error) }, group(start, 500, ms));
     },
   };
 }

@@ -15,6 +15,8 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export interface HandlerFunctionProps {
   /** Handler module, relative to the repository root, exporting `handler`. */
   readonly entry: string;
+  /** esbuild module aliases (import path → file relative to the repository root). @default none */
+  readonly aliases?: Readonly<Record<string, string>>;
   /** What the function does, for the console. */
   readonly description: string;
   /**
@@ -99,6 +101,8 @@ export class HandlerFunction extends Construct {
         bundleAwsSDK: true,
         logLevel: LogLevel.WARNING,
         forceDockerBundling: false,
+        // esbuild's --alias:<import path>=<file>, once per alias.
+        esbuildArgs: props.aliases ? { '--alias': Object.entries(props.aliases).map(([from, to]) => `${from}=${path.join(PROJECT_ROOT, to)}`) } : undefined,
       },
     });
     const ack = (id: string, reason: string) => Validations.of(this.function).acknowledge({ id, reason });

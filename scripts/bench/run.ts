@@ -20,12 +20,13 @@
  * `--only LEG[,LEG...]` runs just those legs: cold, http, concurrency, inprocess, facade (the
  * facade leg alone still measures the MCP handler's cold start beside its own).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundle, coldStart, hasTaskset, inProcessRuns, latencies, median, resetLastUsed, spread, startBenchTables, throughput, type Latencies } from './measure';
 import { runFacadeLeg, type FacadeFigures } from './facade';
 import { benchCalls, benchEnv, startIssuer } from './tokens';
+import { BUNDLE_ALIASES } from '../../lib/lambda-bundling';
 
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 11);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -52,17 +53,17 @@ function functionNodeOptions(): string {
 }
 
 /** The esbuild alias that bundles the MCP function without the SDK's Ajv validator (lambda/mcp/sdk-shims.ts). */
-const SDK_SHIMS_ALIAS = { '@modelcontextprotocol/server/_shims': join(root, 'lambda/mcp/sdk-shims.ts') };
+/** The MCP function's module aliases as the stacks bundle it (lib/lambda-bundling.ts): the SDK shims without Ajv. */
+const SDK_SHIMS_ALIAS = Object.fromEntries(Object.entries(BUNDLE_ALIASES.mcp ?? { '@modelcontextprotocol/server/_shims': 'lambda/mcp/sdk-shims.ts' }).map(([from, to]) => [from, join(root, to)]));
 
 /**
- * Whether the stacks bundle the MCP function with SDK_SHIMS_ALIAS (a file under lib/ names
- * `sdk-shims.ts`), so the bench bundles as deployed; BENCH_SDK_SHIMS=1 or 0 overrides. The cold
- * leg measures the other bundling beside it.
+ * Whether the stacks bundle the MCP function with SDK_SHIMS_ALIAS (lib/lambda-bundling.ts), so the
+ * bench bundles as deployed; BENCH_SDK_SHIMS=1 or 0 overrides. The cold leg measures the other
+ * bundling beside it.
  */
 function functionUsesSdkShims(): boolean {
   if (process.env.BENCH_SDK_SHIMS !== undefined) return process.env.BENCH_SDK_SHIMS === '1';
-  const lib = join(root, 'lib');
-  return (readdirSync(lib, { recursive: true }) as string[]).some((file) => file.endsWith('.ts') && readFileSync(join(lib, file), 'utf8').includes('sdk-shims.ts'));
+  return BUNDLE_ALIASES.mcp !== undefined;
 }
 
 function jsonTarget(): string | undefined {

@@ -313,10 +313,10 @@ describe('functions and dashboard', () => {
 });
 
 test('each custom metric\'s `service` is the one its publishing Lambda entry configures', () => {
-  // lambda/shared/metrics.ts `configureMetrics(service, …)`, called once by each entry at cold start.
+  // lambda/shared/telemetry.ts `configureTelemetry(service, …)`, called once by each entry at cold start.
   const configured = Object.fromEntries(
     Object.values(HANDLER_ENTRIES).map((entry) => {
-      const match = /configureMetrics\('(\w+)'/.exec(readFileSync(join(__dirname, '../..', entry), 'utf8'));
+      const match = /configureTelemetry\('(\w+)'/.exec(readFileSync(join(__dirname, '../..', entry), 'utf8'));
       return [match?.[1], entry];
     }),
   );

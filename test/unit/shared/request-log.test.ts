@@ -1,8 +1,9 @@
 /** The access-log middleware, in a real middy chain: one line per request with what an operator needs, nothing secret. */
-import { configureLogger, setLogLevel } from '../../../lambda/shared/logger';
+import { configureLogger } from '../../../lambda/shared/logger';
 import { mcpRoutes } from '../../../lambda/mcp/app';
 import { OAUTH_METRIC_ROUTES } from '../../../lambda/oauth/metric-routes';
-import { configureMetrics, setMetricsPool } from '../../../lambda/shared/metrics';
+import { setMetricsPool } from '../../../lambda/shared/metrics';
+import { configureTelemetry } from '../../../lambda/shared/telemetry';
 import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
 import { requestLog, routeMatcher } from '../../../lambda/shared/request-log';
 import { localContext } from '../../../scripts/local/lambda-http';
@@ -34,18 +35,18 @@ function captureStdout(): { lines: () => Record<string, unknown>[]; restore: () 
   };
 }
 
-beforeAll(() => setLogLevel('info'));
+beforeAll(() => configureTelemetry('oauth', { logLevel: 'info' }));
 
-test('a request writes one log line (method, path, status, latency, request id; no headers or body), then one metric line', async () => {
+test('a request writes one line: method, path, status, latency, request id and its metrics; no headers or body', async () => {
   const capture = captureStdout();
   try {
     const event = secretEvent();
     const result = await (await withRequestLog(async () => ({ statusCode: 201, body: '{}' })))(event);
     expect(result.statusCode).toBe(201);
     const lines = capture.lines();
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ level: 'INFO', message: 'request', method: 'POST', path: '/register', status: 201, requestId: event.requestContext.requestId });
-    expect(lines[1]).toHaveProperty('_aws');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'INFO', message: 'request', method: 'POST', path: '/register', status: 201, requestId: event.requestContext.requestId, Requests: 1 });
+    expect(lines[0]).toHaveProperty('_aws');
     expect(typeof lines[0].ms).toBe('number');
     expect(JSON.stringify(lines)).not.toMatch(/very-secret-token|s3cr3t/);
   } finally {
@@ -60,9 +61,7 @@ test('a handler that throws is logged as an error and the error goes on to the c
       throw new Error('boom');
     });
     await expect(failing(secretEvent())).rejects.toThrow('boom');
-    const [logged, metric] = capture.lines();
-    expect(logged).toEqual(expect.objectContaining({ level: 'ERROR', message: 'request failed', errorMessage: 'boom' }));
-    expect(metric).toMatchObject({ StatusClass: '5xx', Requests: 1 });
+    expect(capture.lines()).toEqual([expect.objectContaining({ level: 'ERROR', message: 'request failed', errorMessage: 'boom', StatusClass: '5xx', Requests: 1 })]);
   } finally {
     capture.restore();
   }
@@ -78,8 +77,8 @@ function metricsOf(line: Record<string, any>): Record<string, { value: unknown; 
   );
 }
 
-describe('the request metrics (EMF): by service, route and status class', () => {
-  beforeEach(() => configureMetrics('oauth', 'us-east-1_abc'));
+describe('the same line carries the request metrics (EMF), by service, route and status class', () => {
+  beforeEach(() => configureTelemetry('oauth', { logLevel: 'info', userPoolId: 'us-east-1_abc' }));
   afterEach(() => setMetricsPool(undefined));
 
   test('Requests and Latency with the route template, never the path with its client id', async () => {
@@ -87,14 +86,15 @@ describe('the request metrics (EMF): by service, route and status class', () => 
     try {
       const handler = await withRequestLog(async () => ({ statusCode: 401, body: '{}' }), routeMatcher(OAUTH_METRIC_ROUTES));
       await handler(httpEvent('GET', '/register/4l1ent1d0123', {}));
-      const [logged, line] = capture.lines();
-      expect(logged).toMatchObject({ message: 'request', path: '/register/4l1ent1d0123', status: 401 });
+      const [line] = capture.lines();
+      expect(line).toMatchObject({ message: 'request', path: '/register/4l1ent1d0123', status: 401 });
       const dimensions = { service: 'oauth', UserPoolId: 'us-east-1_abc', Route: '/register/{client_id}', StatusClass: '4xx' };
       expect(metricsOf(line)).toEqual({
         Requests: { value: 1, unit: 'Count', dimensions },
-        Latency: { value: logged.ms, unit: 'Milliseconds', dimensions },
+        Latency: { value: line.ms, unit: 'Milliseconds', dimensions },
       });
-      expect(JSON.stringify(line)).not.toContain('4l1ent1d0123');
+      expect(JSON.stringify(line._aws)).not.toContain('4l1ent1d0123');
+      expect(line.Route).toBe('/register/{client_id}');
     } finally {
       capture.restore();
     }
@@ -105,7 +105,7 @@ describe('the request metrics (EMF): by service, route and status class', () => 
     try {
       const failing = await withRequestLog(async () => { throw new Error('boom'); }, routeMatcher(OAUTH_METRIC_ROUTES));
       await expect(failing(httpEvent('POST', '/register', {}))).rejects.toThrow('boom');
-      expect(metricsOf(capture.lines()[1]).Requests.dimensions).toMatchObject({ Route: '/register', StatusClass: '5xx' });
+      expect(metricsOf(capture.lines()[0]).Requests.dimensions).toMatchObject({ Route: '/register', StatusClass: '5xx' });
     } finally {
       capture.restore();
     }
@@ -136,7 +136,7 @@ describe('the request metrics (EMF): by service, route and status class', () => 
   });
 });
 
-test('LOG_LEVEL holds across invocations behind injectLambdaContext: at warn, no access lines, still the metric lines', async () => {
+test('LOG_LEVEL holds across invocations behind injectLambdaContext: at warn, no access lines, the metrics on lines of their own', async () => {
   const { default: middy } = await import('@middy/core');
   const { injectLambdaContext } = await import('@aws-lambda-powertools/logger/middleware');
   const logger = configureLogger('test', 'warn');
@@ -151,6 +151,7 @@ test('LOG_LEVEL holds across invocations behind injectLambdaContext: at warn, no
     const lines = capture.lines();
     expect(lines.filter((l) => l.message === 'request')).toEqual([]);
     expect(lines.filter((l) => l.Requests === 1)).toHaveLength(3);
+    expect(lines.every((l) => !('level' in l))).toBe(true);
   } finally {
     capture.restore();
     configureLogger('mcp-auth', 'info');
