@@ -33,8 +33,8 @@ const ddb = createDynamoDbLite({ region: config.region, credentials: config.awsC
 
 const verify = createConfiguredVerifier(config, { ddb, jwksCache: createJwksCache() });
 
-// aws-jwt-verify's Lambda advice: fetch the JWKS during init. Not awaited (the module stays
-// loadable as CommonJS); verify() waits for this same fetch, and a failure here is retried there.
+// aws-jwt-verify's Lambda advice: fetch the JWKS during init. Not awaited, so that an issuer
+// outage cannot fail the init; verify() waits for this same fetch, and a failure here is retried there.
 verify.hydrate().catch(() => undefined);
 
 const endpoint = createMcpEndpoint({
