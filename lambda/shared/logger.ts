@@ -26,9 +26,13 @@ const toPowertools = (l: Level) => l.toUpperCase() as Uppercase<Level>;
  * else keeps the current level); `silent` also stops metric lines (tests).
  */
 export function setLogLevel(next: string | undefined): void {
-  if (!next || !LEVELS.has(next)) return;
-  level = next as Level;
+  level = levelOr(next, level);
   logger.setLogLevel(toPowertools(level));
+}
+
+/** `next` if it names a level, else `current`. */
+function levelOr(next: string | undefined, current: Level): Level {
+  return next && LEVELS.has(next) ? (next as Level) : current;
 }
 
 /**
@@ -36,7 +40,7 @@ export function setLogLevel(next: string | undefined): void {
  * by each Lambda entry at cold start; returns the logger for Powertools' `injectLambdaContext`.
  */
 export function configureLogger(service: string, logLevel: string | undefined): Logger {
-  if (logLevel && LEVELS.has(logLevel)) level = logLevel as Level;
+  level = levelOr(logLevel, level);
   // The level goes to the constructor: injectLambdaContext puts a logger back to the level it was
   // built with at each invocation (Powertools' debug sampling), so a later setLogLevel would not last.
   logger = new Logger({ serviceName: service, logLevel: toPowertools(level) });

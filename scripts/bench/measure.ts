@@ -10,6 +10,7 @@ import { LOCAL_AWS, startDynalite, type RunningService } from '../local/services
 import { createNotesTable, createRegistrationsTable } from '../local/tables';
 import type { InProcessRuns } from './inprocess-child';
 import { DCR_CLIENT } from './tokens';
+import { BUNDLE_MAIN_FIELDS, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../../lib/lambda-bundling';
 
 export interface BundleSize {
   readonly file: string;
@@ -17,8 +18,6 @@ export interface BundleSize {
   readonly gzipBytes: number;
 }
 
-/** Lets bundled CommonJS dependencies `require` Node built-ins from an ESM bundle (as the CDK stacks do). */
-const ESM_REQUIRE_BANNER = "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);";
 
 /**
  * esbuild, minified, everything bundled (no externals, AWS SDK included), ESM for Node 22 with
@@ -33,8 +32,8 @@ export async function bundle(
 ): Promise<BundleSize> {
   const file = join(outDir, `${name}.mjs`);
   await build({
-    entryPoints: [entry], outfile: file, bundle: true, minify: options.minify ?? true, sourcemap: options.sourceMap ?? false, platform: 'node', target: 'node22', format: 'esm',
-    mainFields: ['module', 'main'], banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'error', legalComments: 'none', ...(options.alias ? { alias: options.alias } : {}),
+    entryPoints: [entry], outfile: file, bundle: true, minify: options.minify ?? true, sourcemap: options.sourceMap ?? false, platform: 'node', target: BUNDLE_TARGET, format: 'esm',
+    mainFields: BUNDLE_MAIN_FIELDS, banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'error', legalComments: 'none', ...(options.alias ? { alias: options.alias } : {}),
   });
   const code = readFileSync(file);
   return { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
@@ -98,17 +97,22 @@ export function post(port: number, call: HttpCall): Promise<{ status: number; bo
   });
 }
 
-/** Spawn to first authorized answer (ms): process start, import, listen, JWKS fetch, verification, tools/list. */
-export async function coldStart(file: string, env: Record<string, string>, call: HttpCall): Promise<number> {
+/** Spawn to the first 200 answer of `ask` (ms): process start, import, listen, the request. */
+async function timeToFirstAnswer(file: string, env: Record<string, string>, ask: (port: number) => Promise<{ status: number; body: string }>): Promise<number> {
   const started = performance.now();
   const { child, port } = await startServer(file, { ...env, PORT: '0' });
   try {
-    const answer = await post(port, call);
+    const answer = await ask(port);
     if (answer.status !== 200) throw new Error(`cold request failed: ${answer.status} ${answer.body.slice(0, 300)}`);
     return performance.now() - started;
   } finally {
     await stop(child);
   }
+}
+
+/** Spawn to first authorized answer (ms): process start, import, listen, JWKS fetch, verification, tools/list. */
+export function coldStart(file: string, env: Record<string, string>, call: HttpCall): Promise<number> {
+  return timeToFirstAnswer(file, env, (port) => post(port, call));
 }
 
 /** One GET of `path` (no redirects followed); resolves with status and body. */
@@ -125,16 +129,8 @@ export function get(port: number, path: string): Promise<{ status: number; body:
 }
 
 /** Spawn to the first 200 answer to `GET path` (ms): process start, import, listen, the request. */
-export async function coldStartGet(file: string, env: Record<string, string>, path: string): Promise<number> {
-  const started = performance.now();
-  const { child, port } = await startServer(file, { ...env, PORT: '0' });
-  try {
-    const answer = await get(port, path);
-    if (answer.status !== 200) throw new Error(`cold request failed: ${answer.status} ${answer.body.slice(0, 300)}`);
-    return performance.now() - started;
-  } finally {
-    await stop(child);
-  }
+export function coldStartGet(file: string, env: Record<string, string>, path: string): Promise<number> {
+  return timeToFirstAnswer(file, env, (port) => get(port, path));
 }
 
 /** The `q` quantile (0–1) of a sample, nearest rank. */

@@ -16,7 +16,7 @@ import type { Context } from 'aws-lambda';
 import { build } from 'esbuild';
 import { BUNDLE_ALIASES, BUNDLE_MAIN_FIELDS, BUNDLE_TARGET, ESM_REQUIRE_BANNER, HANDLER_ENTRIES } from '../../lib/lambda-bundling';
 import type { HttpEvent, HttpResult } from '../../lambda/shared/http';
-import { localContext, type LambdaHandler } from './lambda-http';
+import { withLocalContext, type LambdaHandler } from './lambda-http';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -60,7 +60,7 @@ export async function importHttpHandler(file: string, functionName: string): Pro
     }
     throw err;
   }
-  return (event) => loaded.handler(event, localContext(functionName, event));
+  return withLocalContext(loaded.handler, functionName);
 }
 
 /**

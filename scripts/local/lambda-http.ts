@@ -118,7 +118,7 @@ export function lambdaServer(handler: LambdaHandler): Server {
   return createServer((req, res) => void serveWith(handler, req, res));
 }
 
-/** A node:http server for a Lambda handler module's `handler`, each call with its own context as Lambda passes it. */
-export function lambdaFunctionServer(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>, functionName: string): Server {
-  return lambdaServer((event) => handler(event, localContext(functionName, event)));
+/** A Lambda handler module's `handler` as the local stack calls handlers: each call with its own context, as Lambda passes it. */
+export function withLocalContext(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>, functionName: string): LambdaHandler {
+  return (event) => handler(event, localContext(functionName, event));
 }

@@ -6,7 +6,7 @@ import { setMetricsPool } from '../../../lambda/shared/metrics';
 import { configureTelemetry } from '../../../lambda/shared/telemetry';
 import type { HttpEvent, HttpResult } from '../../../lambda/shared/http';
 import { requestLog, routeMatcher } from '../../../lambda/shared/request-log';
-import { localContext } from '../../../scripts/local/lambda-http';
+import { localContext, withLocalContext } from '../../../scripts/local/lambda-http';
 import { httpEvent } from '../../support/http-event';
 
 const secretEvent = () =>
@@ -19,7 +19,7 @@ const secretEvent = () =>
 async function withRequestLog(inner: (event: HttpEvent) => Promise<HttpResult>, routeOf?: (path: string) => string) {
   const { default: middy } = await import('@middy/core');
   const handler = middy<HttpEvent, HttpResult>().use(requestLog(routeOf)).handler((event) => inner(event));
-  return (event: HttpEvent) => handler(event, localContext('test-function', event));
+  return withLocalContext(handler, 'test-function');
 }
 
 function captureStdout(): { lines: () => Record<string, unknown>[]; restore: () => void } {
