@@ -60,7 +60,7 @@ const WARM_UP_CPU_MS = 3000;
 const WALL_LIMIT_MS = 30_000;
 
 /** Sequential calls until `cpuMs` of main-thread CPU time is used; returns how many. */
-async function callsFor(handler: Handler, call: HttpCall, cpuMs: number): Promise<number> {
+export async function callsFor(handler: Handler, call: HttpCall, cpuMs: number): Promise<number> {
   const cpu = mainThreadCpu();
   const wallEnd = performance.now() + WALL_LIMIT_MS;
   let count = 0;

@@ -23,13 +23,13 @@ async function main(): Promise<void> {
   try {
     const lambda = await bundle(resolve(__dirname, '../../lambda/mcp/handler.mts'), out, 'mcp-handler', deployed ? { sourceMap: true } : { minify: false }); // readable frames unless as deployed
     const dynamo = await startBenchTables();
-    Object.assign(process.env, benchEnv(issuer, dynamo.endpoint));
+    Object.assign(process.env, benchEnv(issuer, dynamo.endpoint), process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {});
     const { handler } = (await import(pathToFileURL(lambda.file).href)) as { handler: Handler };
     const calls = benchCalls(issuer);
     const call = era === 'legacy' ? (what === 'whoami' ? calls.legacyWhoami : calls.legacyList) : what === 'whoami' ? calls.modernWhoami : calls.modernList;
     const rate = await handlerCallsPerSecond(handler, call, Number(seconds) * 1000, profileFile ? cpuProfiler(profileFile) : undefined);
     const rs256 = rs256PerSecond(calls.staticToken, issuer.publicKey);
-    process.stdout.write(`${era} ${what}: ${Math.round(rate)} calls/s; raw RS256 ${Math.round(rs256)}/s; share ${((rate / rs256) * 100).toFixed(1)}%\n`);
+    process.stderr.write(`${era} ${what}: ${Math.round(rate)} calls/s; raw RS256 ${Math.round(rs256)}/s; share ${((rate / rs256) * 100).toFixed(1)}%\n`);
     await dynamo.stop();
   } finally {
     await issuer.close();
