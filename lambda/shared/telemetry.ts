@@ -1,6 +1,6 @@
 /**
  * Logs and metrics for one Lambda function, configured together at cold start: the Powertools
- * Logger's `service` key and the Powertools Metrics `service` dimension name the same function,
+ * Logger's `service` key and the metrics' `service` dimension (metrics.ts) name the same function,
  * which lets a request's access line carry its metrics (`request-log.ts`): the line's `service`
  * key, written by the logger, is the dimension's value.
  */

@@ -33,7 +33,7 @@ export const CUSTOM_METRICS = {
   /** Count by `Reason` (lambda/shared/metrics.ts `countTokenRejection`, from /mcp). */
   tokenRejections: 'TokenRejections',
   dimension: 'UserPoolId',
-  /** Powertools Metrics' dimension naming the function (lambda/shared/metrics.ts `configureMetrics`). */
+  /** The dimension naming the function (lambda/shared/metrics.ts `SERVICE_DIMENSION`, Powertools' name for it). */
   serviceDimension: 'service',
 } as const;
 

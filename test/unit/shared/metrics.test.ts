@@ -1,4 +1,5 @@
-/** Embedded metric format lines (`lambda/shared/metrics.ts`, Powertools Metrics), read back as CloudWatch would. */
+/** Embedded metric format lines (`lambda/shared/metrics.ts`), read back as CloudWatch would. */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { setLogLevel } from '../../../lambda/shared/logger';
 import { configureMetrics, countConsent, countEvent, countTokenRejection, putMetricGroups, putMetrics, setMetricsPool } from '../../../lambda/shared/metrics';
 
@@ -77,4 +78,19 @@ test('a function without a pool gets UserPoolId "none"; a dimension may name the
   expect(lines[0].UserPoolId).toBe('none');
   expect(lines[1].UserPoolId).toBe('p2');
   expect(lines[1]._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'UserPoolId']]);
+});
+
+test('a line is the one Powertools Metrics writes for the same metrics and dimensions, key for key, in order', () => {
+  const group = { metrics: [{ name: 'Requests', value: 1 }, { name: 'Latency', value: 3.5, unit: 'Milliseconds' as const }], dimensions: { Route: '/mcp', StatusClass: '2xx' } };
+  putMetricGroups([group]);
+  const powertools = new Metrics({ namespace: 'McpAuth', serviceName: 'oauth' });
+  powertools.addDimension('UserPoolId', 'us-east-1_pool');
+  powertools.addDimension('Route', '/mcp');
+  powertools.addDimension('StatusClass', '2xx');
+  powertools.addMetric('Requests', MetricUnit.Count, 1);
+  powertools.addMetric('Latency', MetricUnit.Milliseconds, 3.5);
+  powertools.publishStoredMetrics();
+  expect(lines).toHaveLength(2);
+  const [ours, theirs] = lines.map(({ _aws: { Timestamp, ...directive }, ...rest }) => ({ Timestamp: typeof Timestamp, directive, rest }));
+  expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
 });
