@@ -234,18 +234,30 @@ async function main(): Promise<void> {
       if (legs.has('inprocess')) {
         process.stdout.write('In-process: raw RS256 verifications and handler calls, interleaved, in a child process (its stdout, the handler\'s log lines, drained)\n');
         const childFile = (await bundle(join(root, 'scripts/bench/inprocess-child.ts'), out, 'inprocess-child')).file;
-        const { rs256: rs256Runs, list: listRuns, whoami: whoamiRuns } = await inProcessRuns(childFile, lambdaBundle.file, handlerEnv(nodeOptions), {
+        const spec = {
           rounds: ROUNDS, list: calls.modernList, whoami: calls.modernWhoami, token: calls.staticToken,
           publicKeyPem: issuer.publicKey.export({ type: 'spki', format: 'pem' }),
-        });
+        };
+        const { rs256: rs256Runs, list: listRuns, whoami: whoamiRuns } = await inProcessRuns(childFile, lambdaBundle.file, handlerEnv(nodeOptions), spec);
+        // The same calls without the request's log line (LOG_LEVEL=silent: neither the access line
+        // nor its metrics), for comparison only: the deployed function writes that line to its log
+        // pipe on every request, and the write is the single largest cost of a call.
+        const silent = await inProcessRuns(childFile, lambdaBundle.file, { ...handlerEnv(nodeOptions), LOG_LEVEL: 'silent' }, spec);
         Object.assign(m, { rs256: median(rs256Runs), list: median(listRuns), whoami: median(whoamiRuns) });
-        Object.assign(ratios, { inProcessShareOfRs256: m.list / m.rs256, whoamiShareOfRs256: m.whoami / m.rs256 });
+        Object.assign(m, { silentRs256: median(silent.rs256), silentList: median(silent.list), silentWhoami: median(silent.whoami) });
+        Object.assign(ratios, {
+          inProcessShareOfRs256: m.list / m.rs256, whoamiShareOfRs256: m.whoami / m.rs256,
+          inProcessShareWithoutLogLine: m.silentList / m.silentRs256, whoamiShareWithoutLogLine: m.silentWhoami / m.silentRs256,
+        });
         Object.assign(samples, { rs256: rs256Runs, list: listRuns, whoami: whoamiRuns });
         lines.unshift(
           `in-process authorized tools/list: ${fmt(m.list)} calls/s = ${pct(ratios.inProcessShareOfRs256)} of raw RS256 (${fmt(m.rs256)}/s); target ≥ ${pct(TARGETS.inProcess)}: ${verdict(ratios.inProcessShareOfRs256 >= TARGETS.inProcess) ? 'PASS' : 'FAIL'}`,
           `in-process authorized tools/call whoami (liveness from cache): ${fmt(m.whoami)} calls/s = ${pct(ratios.whoamiShareOfRs256)} of raw RS256; target ≥ ${pct(TARGETS.whoami)}: ${verdict(ratios.whoamiShareOfRs256 >= TARGETS.whoami) ? 'PASS' : 'FAIL'}`,
         );
-        lines.push(`in-process samples (calls/s): RS256 ${rs256Runs.map(fmt).join(', ')}; tools/list ${listRuns.map(fmt).join(', ')}; whoami ${whoamiRuns.map(fmt).join(', ')}`);
+        lines.push(
+          `in-process without the request's log line (LOG_LEVEL=silent, for comparison): tools/list ${pct(ratios.inProcessShareWithoutLogLine)}, whoami ${pct(ratios.whoamiShareWithoutLogLine)} of raw RS256`,
+          `in-process samples (calls/s): RS256 ${rs256Runs.map(fmt).join(', ')}; tools/list ${listRuns.map(fmt).join(', ')}; whoami ${whoamiRuns.map(fmt).join(', ')}; silent tools/list ${silent.list.map(fmt).join(', ')}, whoami ${silent.whoami.map(fmt).join(', ')}`,
+        );
       }
 
       lines.push(`non-200 answers under load: ${failedTotal}`, `load average (1, 5, 15 min) at the end of the MCP legs: ${loadavg().map((l) => l.toFixed(1)).join(', ')}`);
