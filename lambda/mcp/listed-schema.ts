@@ -20,7 +20,8 @@ export function withListedSchemaMemo<S extends z.ZodObject>(schema: S): S {
   if (!converters) return schema;
   const memo = new Map<string, Record<string, unknown>>();
   const remembered = (io: 'input' | 'output') => (options: JsonSchemaOptions) => {
-    const key = `${io} ${JSON.stringify(options)}`;
+    // The SDK passes `{ target }` alone on every `tools/list`; anything else is keyed in full.
+    const key = options.libraryOptions === undefined ? `${io} ${options.target}` : `${io} ${JSON.stringify(options)}`;
     let json = memo.get(key);
     if (!json) {
       json = Object.freeze(converters[io](options)) as Record<string, unknown>;
