@@ -211,7 +211,8 @@ export async function latencies(
   try {
     const check = await post(port, warmup);
     if (check.status !== 200) throw new Error(`warm-up request failed: ${check.status} ${check.body.slice(0, 300)}`);
-    const spec = { url: `http://127.0.0.1:${port}/mcp`, headers: call.headers, body: call.body, ...options };
+    // The load opens its connections first with GETs of the protected resource metadata (load.ts).
+    const spec = { url: `http://127.0.0.1:${port}/mcp`, headers: call.headers, body: call.body, openPath: '/.well-known/oauth-protected-resource', ...options };
     return (await runLoad(loadFile, spec)) as Latencies;
   } finally {
     await stop(child);
