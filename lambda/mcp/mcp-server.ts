@@ -164,8 +164,9 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
     try {
       return await answer(request, await transport.handleRequest(request, { authInfo, parsedBody: body }));
     } finally {
-      await withoutStackTraces(() => transport.close()).catch(() => undefined);
-      await withoutStackTraces(() => server.close()).catch(() => undefined);
+      // `transport.close` is the stack-less one `recordInto` installed when the server connected it.
+      await transport.close().catch(() => undefined);
+      await server.close().catch(() => undefined);
     }
   };
 
@@ -196,23 +197,29 @@ function recordSentResponses(server: McpServer, onConnect: (transport: Transport
 }
 
 /**
- * Runs `close` with V8's stack capture off. Closing a served request's transport makes the SDK
- * build a "Connection closed" error for whatever is still waiting on it (`Protocol._onclose`, on
- * every request, waiting or not), and capturing its stack was about 6% of an authorized call.
- * Nothing is waiting once the answer is settled, so the stack would go unread. Synchronous: the
- * limit is back before anything else runs.
+ * Runs `run` with `target[key]` set to `value`, and puts the old value back when it returns. `run`
+ * is synchronous, so the change is undone before any other code runs and nothing else sees it.
  */
-function withoutStackTraces<T>(close: () => T): T {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+function whileSet<T extends object, K extends keyof T, R>(target: T, key: K, value: T[K], run: () => R): R {
+  const previous = target[key];
+  target[key] = value;
   try {
-    return close();
+    return run();
   } finally {
-    Error.stackTraceLimit = limit;
+    target[key] = previous;
   }
 }
 
-const responseJson = Response.json;
+/**
+ * Runs `close` with V8's stack capture off. Closing a served request's transport makes the SDK
+ * build a "Connection closed" error for whatever is still waiting on it (`Protocol._onclose`, on
+ * every request, waiting or not), and capturing its stack was about 6% of an authorized call.
+ * Nothing is waiting once the answer is settled, so the stack would go unread.
+ */
+function withoutStackTraces<T>(close: () => T): T {
+  return whileSet(Error, 'stackTraceLimit', 0, close);
+}
+
 const bodylessJson: typeof Response.json = (_data, init) => new Response(null, init);
 
 /**
@@ -221,16 +228,10 @@ const bodylessJson: typeof Response.json = (_data, init) => new Response(null, i
  * `Response.json(message, {status, headers})`, and `answer` reads only that Response's status and
  * headers, the body being the recorded message. Serializing the message a second time into an
  * undici body stream was about 8% of an authorized call. `send` builds the Response before its
- * first await, so the swap is synchronous: it is undone before any other code runs, and nothing
- * else ever sees it.
+ * first await, so the swap is over before any other code runs.
  */
 function withBodylessJsonResponses<T>(send: () => T): T {
-  Response.json = bodylessJson;
-  try {
-    return send();
-  } finally {
-    Response.json = responseJson;
-  }
+  return whileSet(Response, 'json', bodylessJson, send);
 }
 
 function hasEnvelopeClaim(body: unknown): boolean {
@@ -245,13 +246,9 @@ function hasEnvelopeClaim(body: unknown): boolean {
  */
 function withoutJsonModeWarning<T>(build: () => T): T {
   const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
+  const filtered = (...args: unknown[]) => {
     if (typeof args[0] === 'string' && args[0].startsWith("responseMode: 'json' drops mid-call notifications")) return;
     warn(...args);
   };
-  try {
-    return build();
-  } finally {
-    console.warn = warn;
-  }
+  return whileSet(console, 'warn', filtered, build);
 }

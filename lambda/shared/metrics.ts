@@ -12,7 +12,7 @@
  * Written here rather than by Powertools Metrics, in the line Powertools writes (a test holds the
  * two equal): the MCP function writes one metric line per request, and Powertools' store (async
  * context lookups, validation, environment reads on every call) was 8–9% of an authorized call's
- * CPU time, with its 16 KB in every bundle (README, "Performance"). Each group is one line,
+ * CPU time, and it added 11 KB to every bundle (README, "Performance"). Each group is one line,
  * serialized and written in one synchronous step, so requests that run at once in one process
  * (the local stack) never share a line.
  */

@@ -5,8 +5,9 @@
  *
  * Why not two `npm run bench` runs: on this shared machine the same bundle's rate moves by ±30%
  * from one run to the next, more than most changes are worth. Here both bundles (built as the
- * stacks deploy them) are loaded into one process and measured in alternating CPU-second slices,
- * so whatever slows the machine slows both; the figure is B's rate over A's, slice pair by pair.
+ * stacks deploy them) are loaded into one process and measured in alternating 50-call slices
+ * (`alternatingRates`), so whatever slows the machine slows both; the figure is B's rate over
+ * A's, block by block.
  * Results go to stderr: stdout carries the handlers' log lines, and should be a drained pipe, as
  * the Lambda runtime's log pipe is.
  */
@@ -15,12 +16,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BUNDLE_ALIASES } from '../../lib/lambda-bundling';
-import { callsFor, cpuSeconds, eventFor, mainThreadCpu, type Handler } from './inprocess';
+import { alternatingRates, callSlice, eventFor, warmUp, type Handler } from './inprocess';
+import { bundle, median, startBenchTables } from './measure';
+import { benchCalls, benchEnv, rs256PerSecond, startIssuer } from './tokens';
 
 /** Calls per slice: long enough that reading the CPU clock costs nothing, short enough to alternate often. */
 const SLICE = 50;
-import { bundle, median, startBenchTables } from './measure';
-import { benchCalls, benchEnv, rs256PerSecond, startIssuer } from './tokens';
+/** CPU time per block for each handler (ms of the main thread): one ratio per block. */
+const BLOCK_CPU_MS = 300;
 
 async function main(): Promise<void> {
   const [aDir, bDir, roundsArg = '8', what = 'list'] = process.argv.slice(2);
@@ -46,37 +49,23 @@ async function main(): Promise<void> {
     // One call each first: a measured loop never yields to the event loop (every await is a
     // settled promise), so the other handler's JWKS fetch, begun at import, would time out.
     for (const handler of handlers) await handler(eventFor(call));
-    // Warm both (V8 optimizes each bundle's hot path), then alternate slices of SLICE calls,
-    // charging each handler the main thread's CPU time of its own slices only. Short slices:
-    // the machine's speed moves within seconds, and both must see the same moments.
-    for (let i = 0; i < 2; i++) for (const handler of handlers) await callsFor(handler, call, 1500);
-    const blocks = Number(roundsArg);
+    for (const handler of handlers) await warmUp(handler, call);
+    const slices = handlers.map((handler) => callSlice(handler, call, SLICE));
+    const rates: [number[], number[]] = [[], []];
     const ratios: number[] = [];
-    const totals = [0, 0].map(() => ({ calls: 0, cpu: 0 }));
-    for (let block = 0; block < blocks; block++) {
-      const used = [0, 0].map(() => ({ calls: 0, cpu: 0 }));
-      for (let slice = 0; slice < 40; slice++) {
-        for (const i of slice % 2 === 0 ? [0, 1] : [1, 0]) {
-          const cpu = mainThreadCpu();
-          for (let n = 0; n < SLICE; n++) await handlers[i](eventFor(call));
-          used[i].cpu += cpuSeconds(mainThreadCpu(cpu));
-          used[i].calls += SLICE;
-        }
-      }
-      const [a, b] = used.map((u) => u.calls / u.cpu);
+    for (let block = 0; block < Number(roundsArg); block++) {
+      const [a, b] = await alternatingRates(slices, BLOCK_CPU_MS);
+      rates[0].push(a);
+      rates[1].push(b);
       ratios.push(b / a);
-      used.forEach((u, i) => {
-        totals[i].calls += u.calls;
-        totals[i].cpu += u.cpu;
-      });
       process.stderr.write(`block ${block + 1}: a ${Math.round(a)}/s, b ${Math.round(b)}/s, b/a ${(b / a).toFixed(3)}\n`);
     }
-    const [a, b] = totals.map((u) => u.calls / u.cpu);
+    const [a, b] = rates.map(median);
     const rs256 = rs256PerSecond(calls.staticToken, issuer.publicKey);
     const share = (rate: number) => `${((rate / rs256) * 100).toFixed(1)}% of raw RS256`;
     process.stderr.write(
       `${what}: a ${Math.round(a)}/s (${share(a)}), b ${Math.round(b)}/s (${share(b)}); ` +
-        `b/a ${(b / a).toFixed(3)} overall, blocks ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)} (median ${median(ratios).toFixed(3)})\n`,
+        `b/a median ${median(ratios).toFixed(3)}, blocks ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}\n`,
     );
   } finally {
     await dynamo.stop();

@@ -4,11 +4,9 @@
  * verifications and authorized handler calls per CPU second of the main thread, for `rounds`
  * rounds. argv[3] is a JSON {rounds, list, whoami, token, publicKeyPem}.
  *
- * Within a round the three are measured in alternating short slices (about 100 verifications,
- * 20 `tools/list`, 20 whoami, over and over), each charged the main thread's CPU time of its
- * own slices: this machine's speed moves within seconds (the raw RS256 rate alone went from
- * 37,000 to 53,000 a second between runs), and a ratio of two loops measured seconds apart
- * moved with it. Both sides of each ratio now see the same moments.
+ * Within a round the three are measured in alternating short slices (100 verifications, 20
+ * `tools/list`, 20 whoami, over and over: `alternatingRates`), so that both sides of each ratio
+ * see the same moments of a machine whose speed moves within seconds.
  *
  * Its own process because the handler writes a log line (with the request's EMF metrics) per
  * call to stdout: in the runner's process that line went wherever the runner's stdout went, a
@@ -17,7 +15,7 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { cpuSeconds, eventFor, handlerCallsPerSecond, mainThreadCpu, type Handler } from './inprocess';
+import { alternatingRates, callSlice, warmUp, type Handler, type Slice } from './inprocess';
 import type { HttpCall } from './measure';
 import { rs256Verifier } from './tokens';
 
@@ -40,14 +38,24 @@ async function main(): Promise<void> {
   const { handler } = (await import(pathToFileURL(process.argv[2]).href)) as { handler: Handler };
   const publicKey = createPublicKey(spec.publicKeyPem);
   const runs: InProcessRuns = { rs256: [], list: [], whoami: [] };
-  // Warm both calls for WARM_UP_CPU_MS each first (answers checked), as a warm Lambda container is.
-  await handlerCallsPerSecond(handler, spec.list, 1);
-  await handlerCallsPerSecond(handler, spec.whoami, 1);
+  await warmUp(handler, spec.list);
+  await warmUp(handler, spec.whoami);
+  const verify = rs256Verifier(spec.token, publicKey);
+  const slices: Slice[] = [
+    {
+      count: RS256_SLICE,
+      run() {
+        for (let i = 0; i < RS256_SLICE; i++) verify();
+      },
+    },
+    callSlice(handler, spec.list, CALL_SLICE),
+    callSlice(handler, spec.whoami, CALL_SLICE),
+  ];
   for (let round = 0; round < spec.rounds; round++) {
-    const rates = await interleavedRates(handler, spec, publicKey, ROUND_CPU_MS);
-    runs.rs256.push(rates.rs256);
-    runs.list.push(rates.list);
-    runs.whoami.push(rates.whoami);
+    const [rs256, list, whoami] = await alternatingRates(slices, ROUND_CPU_MS);
+    runs.rs256.push(rs256);
+    runs.list.push(list);
+    runs.whoami.push(whoami);
   }
   process.send?.(runs, () => process.exit(0));
 }
@@ -56,26 +64,6 @@ async function main(): Promise<void> {
 const ROUND_CPU_MS = 1500;
 const RS256_SLICE = 100;
 const CALL_SLICE = 20;
-
-/** Rates per CPU second of raw RS256 verifications and of each call, from alternating slices. */
-async function interleavedRates(handler: Handler, spec: ChildSpec, publicKey: ReturnType<typeof createPublicKey>, cpuMs: number) {
-  const verify = rs256Verifier(spec.token, publicKey);
-  const used = { rs256: { count: 0, cpu: 0 }, list: { count: 0, cpu: 0 }, whoami: { count: 0, cpu: 0 } };
-  while (Math.min(used.rs256.cpu, used.list.cpu, used.whoami.cpu) * 1000 < cpuMs) {
-    let at = mainThreadCpu();
-    for (let i = 0; i < RS256_SLICE; i++) verify();
-    used.rs256.cpu += cpuSeconds(mainThreadCpu(at));
-    used.rs256.count += RS256_SLICE;
-    for (const kind of ['list', 'whoami'] as const) {
-      at = mainThreadCpu();
-      // A fresh event per call, as the HTTP legs' server builds one (its cost is the handler's share).
-      for (let i = 0; i < CALL_SLICE; i++) await handler(eventFor(spec[kind]));
-      used[kind].cpu += cpuSeconds(mainThreadCpu(at));
-      used[kind].count += CALL_SLICE;
-    }
-  }
-  return { rs256: used.rs256.count / used.rs256.cpu, list: used.list.count / used.list.cpu, whoami: used.whoami.count / used.whoami.cpu };
-}
 
 main().catch((err) => {
   process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);

@@ -29,8 +29,8 @@ export function cpuSeconds(used: NodeJS.CpuUsage): number {
 }
 
 /**
- * Sequential calls per CPU second, counted over `durationMs` of main-thread CPU time after a
- * CPU second of warm-up; the first answer must be 200 with a JSON-RPC result.
+ * Sequential calls per CPU second, counted over `durationMs` of main-thread CPU time after
+ * `warmUp`; the first answer must be 200 with a JSON-RPC result.
  */
 export async function handlerCallsPerSecond(
   handler: Handler,
@@ -39,19 +39,26 @@ export async function handlerCallsPerSecond(
   /** Starts a profiler around the measured loop; what it returns stops it. */
   profile?: () => Promise<() => Promise<void>>,
 ): Promise<number> {
-  const first = await handler(eventFor(call));
-  if (first.statusCode !== 200 || !JSON.parse(first.body ?? '{}').result) throw new Error(`in-process call failed: ${first.statusCode} ${first.body}`);
-  // Warm for a second of this thread's CPU time, so V8 has optimized the hot path as in a warm
-  // Lambda container (300 calls left the first of three rounds at a third of the others' rate).
-  // CPU time, not wall time: on the shared machine a wall second was at times a fifth of that,
-  // and the first round then measured code still being optimized (a quarter of the later rounds).
-  await callsFor(handler, call, WARM_UP_CPU_MS);
+  await warmUp(handler, call);
   const stop = await profile?.();
   const cpu = mainThreadCpu();
   const count = await callsFor(handler, call, durationMs);
   const used = mainThreadCpu(cpu);
   await stop?.();
   return count / cpuSeconds(used);
+}
+
+/**
+ * Checks that `call` is answered (200 with a JSON-RPC result), then warms it for WARM_UP_CPU_MS
+ * of this thread's CPU time, so V8 has optimized the hot path as in a warm Lambda container (300
+ * calls left the first of three rounds at a third of the others' rate). CPU time, not wall time:
+ * on the shared machine a wall second was at times a fifth of that, and the first round then
+ * measured code still being optimized (a quarter of the later rounds).
+ */
+export async function warmUp(handler: Handler, call: HttpCall): Promise<void> {
+  const first = await handler(eventFor(call));
+  if (first.statusCode !== 200 || !JSON.parse(first.body ?? '{}').result) throw new Error(`in-process call failed: ${first.statusCode} ${first.body}`);
+  await callsFor(handler, call, WARM_UP_CPU_MS);
 }
 
 /** Warm-up before each measured loop, in ms of the main thread's CPU time. */
@@ -61,12 +68,51 @@ const WALL_LIMIT_MS = 30_000;
 
 /** Sequential calls until `cpuMs` of main-thread CPU time is used; returns how many. */
 export async function callsFor(handler: Handler, call: HttpCall, cpuMs: number): Promise<number> {
+  const slice = callSlice(handler, call, 20);
   const cpu = mainThreadCpu();
   const wallEnd = performance.now() + WALL_LIMIT_MS;
   let count = 0;
   for (;;) {
-    for (let i = 0; i < 20; i++) await handler(eventFor(call));
-    count += 20;
+    await slice.run();
+    count += slice.count;
     if (cpuSeconds(mainThreadCpu(cpu)) * 1000 >= cpuMs || performance.now() > wallEnd) return count;
   }
+}
+
+/** A unit of measured work: `run` does `count` operations. */
+export interface Slice {
+  readonly count: number;
+  run(): unknown;
+}
+
+/** `count` sequential handler calls, each with a fresh event (its cost is the handler's share, as the HTTP legs' server builds one). */
+export function callSlice(handler: Handler, call: HttpCall, count: number): Slice {
+  return {
+    count,
+    async run() {
+      for (let i = 0; i < count; i++) await handler(eventFor(call));
+    },
+  };
+}
+
+/**
+ * Runs `slices` in turn (the order flipped at every turn) until each has used `cpuMs` of the main
+ * thread's CPU time, charging each only its own turns, and returns each one's operations per CPU
+ * second. This machine's speed moves within seconds: two rates measured seconds apart moved with
+ * it (the raw RS256 rate alone from 37,000 to 53,000 a second between runs), while short slices
+ * taken in turn see the same moments, so the ratio of two rates holds.
+ */
+export async function alternatingRates(slices: readonly Slice[], cpuMs: number): Promise<number[]> {
+  const used = slices.map(() => ({ count: 0, cpu: 0 }));
+  const forward = slices.map((_, i) => i);
+  const backward = [...forward].reverse();
+  for (let turn = 0; Math.min(...used.map((u) => u.cpu)) * 1000 < cpuMs; turn++) {
+    for (const i of turn % 2 === 0 ? forward : backward) {
+      const at = mainThreadCpu();
+      await slices[i].run();
+      used[i].cpu += cpuSeconds(mainThreadCpu(at));
+      used[i].count += slices[i].count;
+    }
+  }
+  return used.map((u) => u.count / u.cpu);
 }

@@ -42,16 +42,20 @@ const target = new URL(spec.url);
 const agent = new Agent({ keepAlive: true, maxSockets: spec.connections });
 const headers = { ...spec.headers, 'content-length': String(Buffer.byteLength(spec.body)) };
 
-function once(): Promise<number> {
+/** One request on the load's agent (a pooled keep-alive connection); resolves with its status, 0 on a network error. */
+function send(method: 'GET' | 'POST', path: string, body?: string): Promise<number> {
   return new Promise((ok) => {
-    const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers, agent }, (res) => {
+    const req = request({ host: target.hostname, port: target.port, path, method, headers: body === undefined ? {} : headers, agent }, (res) => {
       res.resume();
       res.on('end', () => ok(res.statusCode ?? 0));
     });
     req.on('error', () => ok(0));
-    req.end(spec.body);
+    req.end(body);
   });
 }
+
+/** The measured request: `spec.body` POSTed to `spec.url`. */
+const once = () => send('POST', target.pathname, spec.body);
 
 async function forDuration(durationMs: number, warmupMs: number): Promise<void> {
   const start = Date.now();
@@ -79,24 +83,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** One GET of `path` on the load's agent (a pooled keep-alive connection); resolves with its status. */
-function get(path: string): Promise<number> {
-  return new Promise((ok) => {
-    const req = request({ host: target.hostname, port: target.port, path, method: 'GET', agent }, (res) => {
-      res.resume();
-      res.on('end', () => ok(res.statusCode ?? 0));
-    });
-    req.on('error', () => ok(0));
-    req.end();
-  });
-}
-
 async function forCount(total: number): Promise<void> {
   // Fifty connections opened at once on the local server were, at random and in either era, some
   // accepted up to a second late (the server's 'connection' event, not its handling, came late:
   // measured 2026-12-02), and that alone made the burst's p99. Opening them first keeps what the
   // leg is about, each era's handling of a burst on a cold liveness cache (the GET does not touch it).
-  if (spec.openPath) await Promise.all(Array.from({ length: spec.connections }, () => get(spec.openPath!)));
+  if (spec.openPath) await Promise.all(Array.from({ length: spec.connections }, () => send('GET', spec.openPath!)));
   const latencies: number[] = [];
   let next = 0;
   let failed = 0;
