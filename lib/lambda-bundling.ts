@@ -6,6 +6,7 @@
  * The entries are ES modules (`.mts`), as Lambda runs them: `@middy/core` ships only as ESM, and
  * the rest of lambda/ stays CommonJS-compatible TypeScript that both jest and the bundles load.
  */
+import { join } from 'node:path';
 
 /** Handler modules, relative to the repository root, each exporting `handler`. */
 export const HANDLER_ENTRIES = {
@@ -23,6 +24,24 @@ export const HANDLER_ENTRIES = {
 export const BUNDLE_ALIASES: Readonly<Partial<Record<keyof typeof HANDLER_ENTRIES, Readonly<Record<string, string>>>>> = {
   mcp: { '@modelcontextprotocol/server/_shims': 'lambda/mcp/sdk-shims.ts' },
 };
+
+/**
+ * Modules whose exports replace globals of the same name in an entry's bundle (esbuild `inject`;
+ * files relative to the repository root). The MCP function's SDK builds its answers with
+ * lambda/mcp/sdk-response.ts's `Response` instead of undici's, whose loading was about a third of
+ * the handler's own cold start (docs/mcp-server.md, "Performance").
+ */
+export const BUNDLE_INJECTS: Readonly<Partial<Record<keyof typeof HANDLER_ENTRIES, readonly string[]>>> = {
+  mcp: ['lambda/mcp/sdk-response.ts'],
+};
+
+/** An entry's aliases and injected modules as esbuild takes them, with absolute paths under `root`. */
+export function bundleExtras(name: keyof typeof HANDLER_ENTRIES, root: string): { alias: Record<string, string>; inject: string[] } {
+  return {
+    alias: Object.fromEntries(Object.entries(BUNDLE_ALIASES[name] ?? {}).map(([from, to]) => [from, join(root, to)])),
+    inject: (BUNDLE_INJECTS[name] ?? []).map((file) => join(root, file)),
+  };
+}
 
 /** Lets bundled CommonJS dependencies call `require` (for Node built-ins) inside the ESM bundle. */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";

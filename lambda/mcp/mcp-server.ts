@@ -101,51 +101,26 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
   // factory call, so concurrent requests used to get the same instance (all but one failed).
   const claimed = new Map<McpServer, Request>();
   const claimedBy = new WeakMap<Request, McpServer>();
-  const sent = new WeakMap<Request, string>();
   const take = (era: McpRequestContext['era'], request: Request): McpServer => {
     let server = pools[era].find((candidate) => !claimed.has(candidate) && candidate.server.transport === undefined);
     if (!server) {
-      const built = buildServer(options);
-      // The modern path's transport is built and connected inside the SDK: record what it sends.
-      recordSentResponses(built, (transport) => {
-        const request = claimed.get(built);
-        if (request) recordInto(transport, request);
-      });
-      server = built;
+      server = buildServer(options);
+      // The modern path's transport is built and connected inside the SDK: reach it on connect.
+      closeEachTransportWithoutStackTraces(server);
       pools[era].push(server);
     }
     claimed.set(server, request);
     claimedBy.set(request, server);
     return server;
   };
-  // A response is recorded only while the transport is open: once closed, the SDK's transports
-  // drop what is sent, and the request is answered otherwise (499, or 500 from the SDK).
-  const recordInto = (transport: Transport, request: Request) => {
-    const send = transport.send.bind(transport);
-    const close = transport.close.bind(transport);
-    let open = true;
-    transport.close = () => {
-      open = false;
-      return withoutStackTraces(close);
-    };
-    transport.send = (message, sendOptions) => {
-      if (!open || !('result' in message || 'error' in message) || sent.has(request)) return send(message, sendOptions);
-      sent.set(request, JSON.stringify(message));
-      return withBodylessJsonResponses(() => send(message, sendOptions));
-    };
-  };
-  // The SDK answers a JSON-RPC response with `Response.json(message)`: its body is exactly the
-  // message as JSON, so it is taken as sent instead of read back through the Response's stream
-  // (about 6% of an authorized call). Answers the SDK builds without sending (its own refusals,
-  // 202 for notifications) are read from the Response as before.
-  const answer = async (request: Request, response: Response): Promise<McpAnswer> => {
+  // The answer as API Gateway returns it. In the bundle the SDK's Response is sdk-response.ts's, whose
+  // `text()` is the string `Response.json` serialized; unbundled it is undici's, read the same way.
+  const answer = async (response: Response): Promise<McpAnswer> => {
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    const recorded = sent.get(request);
-    const json = recorded !== undefined && headers['content-type'] === 'application/json';
-    return { status: response.status, headers, body: json ? recorded : await response.text() };
+    return { status: response.status, headers, body: await response.text() };
   };
   const release = (request: Request) => {
     const server = claimedBy.get(request);
@@ -162,9 +137,9 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
-      return await answer(request, await transport.handleRequest(request, { authInfo, parsedBody: body }));
+      return await answer(await transport.handleRequest(request, { authInfo, parsedBody: body }));
     } finally {
-      // `transport.close` is the stack-less one `recordInto` installed when the server connected it.
+      // `transport.close` is the stack-less one installed when the server connected it.
       await transport.close().catch(() => undefined);
       await server.close().catch(() => undefined);
     }
@@ -176,7 +151,7 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
       // classification here (createMcpHandler classifies again) and ask it only about the rest.
       const modernClaim = hasEnvelopeClaim(body);
       if (!modernClaim && (await isLegacyRequest(request, body))) return await legacy(request, body, authInfo);
-      return await answer(request, await modern.fetch(request, { authInfo, parsedBody: body }));
+      return await answer(await modern.fetch(request, { authInfo, parsedBody: body }));
     } finally {
       release(request);
     }
@@ -184,14 +159,19 @@ export function createMcpEndpoint(options: McpServerOptions): McpEndpoint {
 }
 
 /**
- * Calls `onConnect` with each transport the SDK connects to `server`, before the server starts
- * using it (the SDK connects a transport per request, inside `createMcpHandler`).
+ * Makes every transport the SDK connects to `server` close with V8's stack capture off (the SDK
+ * connects a transport per request, inside `createMcpHandler` on the modern path). Closing a
+ * served request's transport makes the SDK build a "Connection closed" error for whatever is still
+ * waiting on it (`Protocol._onclose`, on every request, waiting or not), and capturing its stack
+ * was about 6% of an authorized call. Nothing is waiting once the answer is settled, so the stack
+ * would go unread.
  */
-function recordSentResponses(server: McpServer, onConnect: (transport: Transport) => void): void {
+function closeEachTransportWithoutStackTraces(server: McpServer): void {
   const protocol = server.server;
   const connect = protocol.connect.bind(protocol);
   protocol.connect = (transport: Transport) => {
-    onConnect(transport);
+    const close = transport.close.bind(transport);
+    transport.close = () => whileSet(Error, 'stackTraceLimit', 0, close);
     return connect(transport);
   };
 }
@@ -208,30 +188,6 @@ function whileSet<T extends object, K extends keyof T, R>(target: T, key: K, val
   } finally {
     target[key] = previous;
   }
-}
-
-/**
- * Runs `close` with V8's stack capture off. Closing a served request's transport makes the SDK
- * build a "Connection closed" error for whatever is still waiting on it (`Protocol._onclose`, on
- * every request, waiting or not), and capturing its stack was about 6% of an authorized call.
- * Nothing is waiting once the answer is settled, so the stack would go unread.
- */
-function withoutStackTraces<T>(close: () => T): T {
-  return whileSet(Error, 'stackTraceLimit', 0, close);
-}
-
-const bodylessJson: typeof Response.json = (_data, init) => new Response(null, init);
-
-/**
- * Runs the SDK transport's `send` of a response whose JSON is already recorded (`recordInto`) with
- * `Response.json` building the Response without its body: the SDK settles the request with
- * `Response.json(message, {status, headers})`, and `answer` reads only that Response's status and
- * headers, the body being the recorded message. Serializing the message a second time into an
- * undici body stream was about 8% of an authorized call. `send` builds the Response before its
- * first await, so the swap is over before any other code runs.
- */
-function withBodylessJsonResponses<T>(send: () => T): T {
-  return whileSet(Response, 'json', bodylessJson, send);
 }
 
 function hasEnvelopeClaim(body: unknown): boolean {

@@ -14,57 +14,13 @@
  * a web `Request` built from the event (`new Request(url, { method, headers })`).
  */
 import type { HttpEvent } from '../shared/http';
-
-/** Read-only, case-insensitive headers with the `Headers` read methods. */
-export class EventHeaders {
-  private readonly byName = new Map<string, string>();
-
-  constructor(headers: Record<string, string | undefined> | undefined) {
-    for (const name in headers) {
-      const value = headers[name];
-      if (value === undefined) continue;
-      const key = name.toLowerCase();
-      const earlier = this.byName.get(key);
-      // As `Headers.append`: repeated names are joined with ", " (API Gateway already joins them).
-      this.byName.set(key, earlier === undefined ? value : `${earlier}, ${value}`);
-    }
-  }
-
-  get(name: string): string | null {
-    return this.byName.get(name.toLowerCase()) ?? null;
-  }
-
-  has(name: string): boolean {
-    return this.byName.has(name.toLowerCase());
-  }
-
-  forEach(callback: (value: string, name: string, parent: EventHeaders) => void): void {
-    for (const [name, value] of this.entries()) callback(value, name, this);
-  }
-
-  /** In name order, as `Headers` iterates. */
-  *entries(): IterableIterator<[string, string]> {
-    yield* [...this.byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  }
-
-  *keys(): IterableIterator<string> {
-    for (const [name] of this.entries()) yield name;
-  }
-
-  *values(): IterableIterator<string> {
-    for (const [, value] of this.entries()) yield value;
-  }
-
-  [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.entries();
-  }
-}
+import { FetchHeaders } from './fetch-headers';
 
 /** What the SDK gets as its `Request` (typed so, for its signatures). */
 export interface SdkRequest {
   readonly method: string;
   readonly url: string;
-  readonly headers: EventHeaders;
+  readonly headers: FetchHeaders;
   /** No client abort on Lambda: API Gateway gives the function the whole request and waits. */
   readonly signal: undefined;
   readonly body: null;
@@ -76,7 +32,7 @@ export function sdkRequest(event: HttpEvent): Request {
   const request: SdkRequest = {
     method: event.requestContext.http.method.toUpperCase(),
     url: `https://${host}${event.rawPath}${query}`,
-    headers: new EventHeaders(event.headers),
+    headers: new FetchHeaders(event.headers),
     signal: undefined,
     body: null,
   };

@@ -17,6 +17,8 @@ export interface HandlerFunctionProps {
   readonly entry: string;
   /** esbuild module aliases (import path → file relative to the repository root). @default none */
   readonly aliases?: Readonly<Record<string, string>>;
+  /** Modules whose exports replace the globals of the same name (esbuild `inject`; files relative to the repository root). @default none */
+  readonly injects?: readonly string[];
   /** What the function does, for the console. */
   readonly description: string;
   /**
@@ -102,6 +104,7 @@ export class HandlerFunction extends Construct {
         logLevel: LogLevel.WARNING,
         forceDockerBundling: false,
         // esbuild's --alias:<import path>=<file>, once per alias.
+        inject: props.injects?.map((file) => path.join(PROJECT_ROOT, file)),
         esbuildArgs: props.aliases ? { '--alias': Object.entries(props.aliases).map(([from, to]) => `${from}=${path.join(PROJECT_ROOT, to)}`) } : undefined,
       },
     });

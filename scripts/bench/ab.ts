@@ -15,7 +15,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUNDLE_ALIASES } from '../../lib/lambda-bundling';
 import { alternatingRates, callSlice, eventFor, warmUp, type Handler } from './inprocess';
 import { bundle, median, startBenchTables } from './measure';
 import { benchCalls, benchEnv, rs256PerSecond, startIssuer } from './tokens';
@@ -35,9 +34,8 @@ async function main(): Promise<void> {
     const files: string[] = [];
     for (const [name, dir] of [['a', aDir], ['b', bDir]] as const) {
       const root = resolve(dir);
-      // The aliases name files relative to a checkout's root: each bundle takes its own checkout's.
-      const alias = Object.fromEntries(Object.entries(BUNDLE_ALIASES.mcp ?? {}).map(([from, to]) => [from, join(root, to)]));
-      const built = await bundle(join(root, 'lambda/mcp/handler.mts'), out, `${name}-handler`, { sourceMap: true, alias });
+      // Aliases and injected modules are files of a checkout: each bundle takes its own checkout's.
+      const built = await bundle(join(root, 'lambda/mcp/handler.mts'), out, `${name}-handler`, { sourceMap: true, ...(await checkoutBundleExtras(root)) });
       process.stderr.write(`${name}: ${root} (${Math.round(built.bytes / 1024)} KB)\n`);
       files.push(built.file);
     }
@@ -72,6 +70,19 @@ async function main(): Promise<void> {
     await issuer.close();
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/**
+ * A checkout's MCP bundling extras from its own lib/lambda-bundling.ts (older checkouts have only
+ * BUNDLE_ALIASES), with paths under that checkout.
+ */
+async function checkoutBundleExtras(root: string): Promise<{ alias: Record<string, string>; inject?: string[] }> {
+  const settings = (await import(pathToFileURL(join(root, 'lib/lambda-bundling.ts')).href)) as {
+    bundleExtras?: (name: 'mcp', root: string) => { alias: Record<string, string>; inject: string[] };
+    BUNDLE_ALIASES?: { mcp?: Record<string, string> };
+  };
+  if (settings.bundleExtras) return settings.bundleExtras('mcp', root);
+  return { alias: Object.fromEntries(Object.entries(settings.BUNDLE_ALIASES?.mcp ?? {}).map(([from, to]) => [from, join(root, to)])) };
 }
 
 main().catch((err) => {

@@ -21,19 +21,19 @@ export interface BundleSize {
 
 /**
  * esbuild, minified, everything bundled (no externals, AWS SDK included), ESM for Node 22 with
- * `module` main fields: the settings the CDK stacks deploy the handlers with (`alias` as the MCP
- * function's bundling sets it, see run.ts `mcpBundling`).
+ * `module` main fields: the settings the CDK stacks deploy the handlers with (`alias` and `inject`
+ * as lib/lambda-bundling.ts `bundleExtras` gives them for the MCP function).
  */
 export async function bundle(
   entry: string,
   outDir: string,
   name: string,
-  options: { minify?: boolean; sourceMap?: boolean; alias?: Record<string, string> } = {},
+  options: { minify?: boolean; sourceMap?: boolean; alias?: Record<string, string>; inject?: string[] } = {},
 ): Promise<BundleSize> {
   const file = join(outDir, `${name}.mjs`);
   await build({
     entryPoints: [entry], outfile: file, bundle: true, minify: options.minify ?? true, sourcemap: options.sourceMap ?? false, platform: 'node', target: BUNDLE_TARGET, format: 'esm',
-    mainFields: BUNDLE_MAIN_FIELDS, banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'error', legalComments: 'none', ...(options.alias ? { alias: options.alias } : {}),
+    mainFields: BUNDLE_MAIN_FIELDS, banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'error', legalComments: 'none', ...(options.alias ? { alias: options.alias } : {}), ...(options.inject ? { inject: options.inject } : {}),
   });
   const code = readFileSync(file);
   return { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };

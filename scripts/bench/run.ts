@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { bundle, coldStart, hasTaskset, inProcessRuns, latencies, median, resetLastUsed, spread, startBenchTables, throughput, type Latencies } from './measure';
 import { runFacadeLeg, type FacadeFigures } from './facade';
 import { benchCalls, benchEnv, startIssuer } from './tokens';
-import { BUNDLE_ALIASES } from '../../lib/lambda-bundling';
+import { bundleExtras } from '../../lib/lambda-bundling';
 
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 11);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -53,20 +53,6 @@ function functionNodeOptions(): string {
   const source = readFileSync(join(root, 'lib/constructs/handler-function.ts'), 'utf8');
   const match = /NODE_OPTIONS: '([^']*)'/.exec(source);
   return match ? match[1] : '';
-}
-
-/** The esbuild alias that bundles the MCP function without the SDK's Ajv validator (lambda/mcp/sdk-shims.ts). */
-/** The MCP function's module aliases as the stacks bundle it (lib/lambda-bundling.ts): the SDK shims without Ajv. */
-const SDK_SHIMS_ALIAS = Object.fromEntries(Object.entries(BUNDLE_ALIASES.mcp ?? { '@modelcontextprotocol/server/_shims': 'lambda/mcp/sdk-shims.ts' }).map(([from, to]) => [from, join(root, to)]));
-
-/**
- * Whether the stacks bundle the MCP function with SDK_SHIMS_ALIAS (lib/lambda-bundling.ts), so the
- * bench bundles as deployed; BENCH_SDK_SHIMS=1 or 0 overrides. The cold leg measures the other
- * bundling beside it.
- */
-function functionUsesSdkShims(): boolean {
-  if (process.env.BENCH_SDK_SHIMS !== undefined) return process.env.BENCH_SDK_SHIMS === '1';
-  return BUNDLE_ALIASES.mcp !== undefined;
 }
 
 function jsonTarget(): string | undefined {
@@ -117,11 +103,13 @@ async function main(): Promise<void> {
     const handlerEnv = (options: string) => ({ ...env, NODE_OPTIONS: options });
     const baselineEnv = { ...env, NODE_OPTIONS: '' };
 
-    const shims = functionUsesSdkShims();
-    const mcpBundling = { sourceMap: true, ...(shims ? { alias: SDK_SHIMS_ALIAS } : {}) };
-    const otherBundling = { sourceMap: true, ...(shims ? {} : { alias: SDK_SHIMS_ALIAS }) };
-    const bundlingName = (withShims: boolean) => (withShims ? 'SDK shims alias' : 'SDK as published');
-    process.stdout.write(`Bundling (esbuild, minified, ESM, no externals, source map file: as the CDK stacks deploy; MCP function: ${bundlingName(shims)}) into ${out}\n`);
+    // As deployed (lib/lambda-bundling.ts: the SDK shims alias, the injected Response), and, for
+    // comparison, with the SDK as published.
+    const mcpBundling = { sourceMap: true, ...bundleExtras('mcp', root) };
+    const otherBundling = { sourceMap: true };
+    const deployedName = 'SDK shims alias, Response injected';
+    const otherName = 'SDK as published';
+    process.stdout.write(`Bundling (esbuild, minified, ESM, no externals, source map file: as the CDK stacks deploy; MCP function: ${deployedName}) into ${out}\n`);
     const handlerServer = (await bundle(join(root, 'scripts/bench/handler-server.mts'), out, 'handler-server', mcpBundling)).file;
     const ratios: Record<string, number> = {};
     const m: Record<string, number> = {};
@@ -152,7 +140,7 @@ async function main(): Promise<void> {
       });
       row('bundle, minified', kb(lambdaBundle.bytes), kb(v1.bytes), kb(v2.bytes), both(ratios.bundleRatioV1, ratios.bundleRatioV2), `≤ ${TARGETS.bundle}`, verdict(Math.max(ratios.bundleRatioV1, ratios.bundleRatioV2) <= TARGETS.bundle));
       row('bundle, gzipped', kb(lambdaBundle.gzipBytes), kb(v1.gzipBytes), kb(v2.gzipBytes), both(ratios.bundleGzipRatioV1, ratios.bundleGzipRatioV2), `≤ ${TARGETS.bundle}`, Math.max(ratios.bundleGzipRatioV1, ratios.bundleGzipRatioV2) <= TARGETS.bundle);
-      row(`bundle, minified (${bundlingName(!shims)})`, kb(otherLambdaBundle.bytes), kb(v1.bytes), kb(v2.bytes), both(otherLambdaBundle.bytes / v1.bytes, otherLambdaBundle.bytes / v2.bytes), 'for comparison', true);
+      row(`bundle, minified (${otherName})`, kb(otherLambdaBundle.bytes), kb(v1.bytes), kb(v2.bytes), both(otherLambdaBundle.bytes / v1.bytes, otherLambdaBundle.bytes / v2.bytes), 'for comparison', true);
 
       if (legs.has('cold')) {
         process.stdout.write(`Cold starts: ${COLD_RUNS} fresh processes each, interleaved (spawn → first authorized tools/list answer); handler NODE_OPTIONS "${nodeOptions}" (the stacks'), and "${otherOptions}"\n`);
@@ -173,10 +161,10 @@ async function main(): Promise<void> {
         samples.cold = cold;
         row(`cold start, median ms (NODE_OPTIONS "${nodeOptions}")`, fmt(m.coldHandler), fmt(m.coldV1), fmt(m.coldV2), both(ratios.coldStartRatio, ratios.coldStartRatioV2), `≤ ${TARGETS.cold} (v1)`, verdict(ratios.coldStartRatio <= TARGETS.cold));
         row(`cold start, median ms (NODE_OPTIONS "${otherOptions}")`, fmt(m.coldOther), fmt(m.coldV1), fmt(m.coldV2), both(ratios.coldStartRatioOtherNodeOptions, m.coldOther / m.coldV2), 'for comparison', true);
-        row(`cold start, median ms (${bundlingName(!shims)})`, fmt(m.coldOtherBundling), fmt(m.coldV1), fmt(m.coldV2), both(ratios.coldStartRatioOtherBundling, m.coldOtherBundling / m.coldV2), 'for comparison', true);
+        row(`cold start, median ms (${otherName})`, fmt(m.coldOtherBundling), fmt(m.coldV1), fmt(m.coldV2), both(ratios.coldStartRatioOtherBundling, m.coldOtherBundling / m.coldV2), 'for comparison', true);
         lines.push(
-          `cold start samples (ms): handler ${cold.handler.map(fmt).join(', ')}; handler "${otherOptions}" ${cold.other.map(fmt).join(', ')}; handler, ${bundlingName(!shims)} ${cold.otherBundling.map(fmt).join(', ')}; v1 ${cold.v1.map(fmt).join(', ')}; v2 ${cold.v2.map(fmt).join(', ')}`,
-          `cold start spread (min–max ms): handler ${fmtSpread(cold.handler)}; handler "${otherOptions}" ${fmtSpread(cold.other)}; handler, ${bundlingName(!shims)} ${fmtSpread(cold.otherBundling)}; v1 ${fmtSpread(cold.v1)}; v2 ${fmtSpread(cold.v2)}`,
+          `cold start samples (ms): handler ${cold.handler.map(fmt).join(', ')}; handler "${otherOptions}" ${cold.other.map(fmt).join(', ')}; handler, ${otherName} ${cold.otherBundling.map(fmt).join(', ')}; v1 ${cold.v1.map(fmt).join(', ')}; v2 ${cold.v2.map(fmt).join(', ')}`,
+          `cold start spread (min–max ms): handler ${fmtSpread(cold.handler)}; handler "${otherOptions}" ${fmtSpread(cold.other)}; handler, ${otherName} ${fmtSpread(cold.otherBundling)}; v1 ${fmtSpread(cold.v1)}; v2 ${fmtSpread(cold.v2)}`,
         );
       }
 
@@ -274,7 +262,7 @@ async function main(): Promise<void> {
     if (facade) verdicts.push(facade.passed);
     if (jsonFile) {
       const figures = {
-        date: new Date().toISOString(), functionNodeOptions: nodeOptions, mcpBundling: bundlingName(shims), legs: [...legs], loadAverage: loadavg(), ...ratios,
+        date: new Date().toISOString(), functionNodeOptions: nodeOptions, mcpBundling: deployedName, legs: [...legs], loadAverage: loadavg(), ...ratios,
         ...(mcpLegs ? { samples, medians: m, bytes } : {}),
         ...(facade ? facadeJson(facade) : {}),
       };

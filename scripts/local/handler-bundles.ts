@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { build } from 'esbuild';
-import { BUNDLE_ALIASES, BUNDLE_MAIN_FIELDS, BUNDLE_TARGET, ESM_REQUIRE_BANNER, HANDLER_ENTRIES } from '../../lib/lambda-bundling';
+import { BUNDLE_MAIN_FIELDS, BUNDLE_TARGET, bundleExtras, ESM_REQUIRE_BANNER, HANDLER_ENTRIES } from '../../lib/lambda-bundling';
 import type { HttpEvent, HttpResult } from '../../lambda/shared/http';
 import { withLocalContext, type LambdaHandler } from './lambda-http';
 
@@ -35,7 +35,7 @@ export async function bundleHandler(name: HandlerName, outDir: string): Promise<
     target: BUNDLE_TARGET,
     mainFields: BUNDLE_MAIN_FIELDS,
     banner: { js: ESM_REQUIRE_BANNER },
-    alias: Object.fromEntries(Object.entries(BUNDLE_ALIASES[name] ?? {}).map(([from, to]) => [from, join(ROOT, to)])),
+    ...bundleExtras(name, ROOT),
     sourcemap: 'inline',
     logLevel: 'error',
   });

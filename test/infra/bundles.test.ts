@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { onlyFunction, sweeperFunction, synthApp, type SynthesizedApp } from './app-fixture';
@@ -125,6 +126,19 @@ describe('Lambda bundles', () => {
     const body = JSON.parse(answer.body);
     expect(body.resource).toBe(STAND_INS.RESOURCE_URL);
     expect(body.authorization_servers).toEqual([STAND_INS.AUTHORIZATION_SERVER_URL]);
+  });
+
+  // The stacks bundle the MCP function as the local stack and the bench do (lib/lambda-bundling.ts):
+  // the SDK's shims without Ajv, and its Response replaced by lambda/mcp/sdk-response.ts.
+  it('MCP bundle carries the shims alias and the injected Response, and the facade neither', () => {
+    const sources = (stack: 'authorizationServer' | 'mcpServer') => {
+      const map = JSON.parse(readFileSync(`${bundleOf(dev, onlyFunction(dev[stack]).Properties)}.map`, 'utf8')) as { sources: string[] };
+      return map.sources.map((source) => source.replace(/\\/g, '/'));
+    };
+    const named = (list: string[], file: string) => list.some((source) => source.endsWith(file));
+    expect(named(sources('mcpServer'), 'lambda/mcp/sdk-response.ts')).toBe(true);
+    expect(named(sources('mcpServer'), 'lambda/mcp/sdk-shims.ts')).toBe(true);
+    expect(named(sources('authorizationServer'), 'lambda/mcp/sdk-response.ts')).toBe(false);
   });
 
   it('sweeper bundle starts with the stack environment and runs up to its first AWS call', async () => {
