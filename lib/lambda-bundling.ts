@@ -16,13 +16,23 @@ export const HANDLER_ENTRIES = {
 } as const;
 
 /**
- * Module aliases per entry (import path → file relative to the repository root). The MCP function
- * bundles the SDK's `_shims` as lambda/mcp/sdk-shims.ts: the same module without Ajv, which the
- * server never uses and which was a third of the bundle and of its import time (docs/mcp-server.md,
- * "Performance"). An SDK upgrade checks the shim against the SDK's own (test/unit/mcp/sdk-shims.test.ts).
+ * `node:http` as every bundle imports it (lambda/shared/node-http.ts): the built-in without the ESM
+ * facade, whose reading of node:http's lazy WebSocket exports loaded undici, about 45 ms of a cold
+ * start. Dependencies import it too (the AWS SDK's credential providers, middy), so it is an alias.
  */
-export const BUNDLE_ALIASES: Readonly<Partial<Record<keyof typeof HANDLER_ENTRIES, Readonly<Record<string, string>>>>> = {
-  mcp: { '@modelcontextprotocol/server/_shims': 'lambda/mcp/sdk-shims.ts' },
+const NODE_HTTP_ALIASES = { 'node:http': 'lambda/shared/node-http.ts', http: 'lambda/shared/node-http.ts' } as const;
+
+/**
+ * Module aliases per entry (import path → file relative to the repository root): node:http as
+ * above, and for the MCP function the SDK's `_shims` as lambda/mcp/sdk-shims.ts, the same module
+ * without Ajv, which the server never uses and which was a third of the bundle and of its import
+ * time (docs/mcp-server.md, "Performance"). An SDK upgrade checks the shim against the SDK's own
+ * (test/unit/mcp/sdk-shims.test.ts).
+ */
+export const BUNDLE_ALIASES: Readonly<Record<keyof typeof HANDLER_ENTRIES, Readonly<Record<string, string>>>> = {
+  mcp: { ...NODE_HTTP_ALIASES, '@modelcontextprotocol/server/_shims': 'lambda/mcp/sdk-shims.ts' },
+  oauth: NODE_HTTP_ALIASES,
+  sweeper: NODE_HTTP_ALIASES,
 };
 
 /**
@@ -38,7 +48,7 @@ export const BUNDLE_INJECTS: Readonly<Partial<Record<keyof typeof HANDLER_ENTRIE
 /** An entry's aliases and injected modules as esbuild takes them, with absolute paths under `root`. */
 export function bundleExtras(name: keyof typeof HANDLER_ENTRIES, root: string): { alias: Record<string, string>; inject: string[] } {
   return {
-    alias: Object.fromEntries(Object.entries(BUNDLE_ALIASES[name] ?? {}).map(([from, to]) => [from, join(root, to)])),
+    alias: Object.fromEntries(Object.entries(BUNDLE_ALIASES[name]).map(([from, to]) => [from, join(root, to)])),
     inject: (BUNDLE_INJECTS[name] ?? []).map((file) => join(root, file)),
   };
 }

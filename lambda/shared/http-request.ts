@@ -1,17 +1,9 @@
 /**
- * Outbound HTTP(S) with node:http/https and keep-alive agents (JWKS, DynamoDB). Not `fetch`: its
- * dispatcher stack (undici Agent/Pool/Client) costs milliseconds to load on every cold start.
- *
- * node:http is taken with `process.getBuiltinModule`, not an `import`: an ES module import of a
- * built-in reads all of its exports, and node:http's include undici's WebSocket classes, so the
- * import loaded undici, about 45 ms of every cold start (CommonJS `require`, as Lambda's runtime
- * client uses, does not). test/integration/mcp/undici-free.test.ts checks that
- * the MCP bundle leaves undici unloaded.
+ * Outbound HTTP(S) with node:http/https and keep-alive agents (JWKS, DynamoDB). Not `fetch`: it
+ * loads undici, about 45 ms of a cold start (and in the bundles, `node:http` is node-http.ts).
  */
-import type { IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequestRaw, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequestRaw } from 'node:https';
-
-const { Agent: HttpAgent, request: httpRequestRaw } = process.getBuiltinModule('node:http');
 
 const httpAgent = new HttpAgent({ keepAlive: true });
 const httpsAgent = new HttpsAgent({ keepAlive: true });

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLE_MAIN_FIELDS, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../lambda-bundling';
+import { BUNDLE_MAIN_FIELDS, BUNDLE_TARGET, bundleExtras, ESM_REQUIRE_BANNER, HANDLER_ENTRIES } from '../lambda-bundling';
 import { removalPolicyFor } from './retention';
 
 /** Repository root: handler entries are named by path, never imported (lambda/ must not meet lib/). */
@@ -13,12 +13,11 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 
 export interface HandlerFunctionProps {
-  /** Handler module, relative to the repository root, exporting `handler`. */
+  /**
+   * Handler module, relative to the repository root, exporting `handler`: one of HANDLER_ENTRIES,
+   * bundled with that entry's aliases and injected modules (lib/lambda-bundling.ts `bundleExtras`).
+   */
   readonly entry: string;
-  /** esbuild module aliases (import path → file relative to the repository root). @default none */
-  readonly aliases?: Readonly<Record<string, string>>;
-  /** Modules whose exports replace the globals of the same name (esbuild `inject`; files relative to the repository root). @default none */
-  readonly injects?: readonly string[];
   /** What the function does, for the console. */
   readonly description: string;
   /**
@@ -75,6 +74,9 @@ export class HandlerFunction extends Construct {
       }),
     );
 
+    const name = (Object.keys(HANDLER_ENTRIES) as (keyof typeof HANDLER_ENTRIES)[]).find((key) => HANDLER_ENTRIES[key] === props.entry);
+    if (!name) throw new Error(`${props.entry} is not one of HANDLER_ENTRIES (lib/lambda-bundling.ts)`);
+    const extras = bundleExtras(name, PROJECT_ROOT);
     this.function = new NodejsFunction(this, 'Function', {
       functionName: props.functionName,
       entry: path.join(PROJECT_ROOT, props.entry),
@@ -103,9 +105,9 @@ export class HandlerFunction extends Construct {
         bundleAwsSDK: true,
         logLevel: LogLevel.WARNING,
         forceDockerBundling: false,
+        inject: extras.inject,
         // esbuild's --alias:<import path>=<file>, once per alias.
-        inject: props.injects?.map((file) => path.join(PROJECT_ROOT, file)),
-        esbuildArgs: props.aliases ? { '--alias': Object.entries(props.aliases).map(([from, to]) => `${from}=${path.join(PROJECT_ROOT, to)}`) } : undefined,
+        esbuildArgs: { '--alias': Object.entries(extras.alias).map(([from, to]) => `${from}=${to}`) },
       },
     });
     const ack = (id: string, reason: string) => Validations.of(this.function).acknowledge({ id, reason });

@@ -5,7 +5,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { HandlerFunction } from './handler-function';
-import { BUNDLE_ALIASES, BUNDLE_INJECTS, HANDLER_ENTRIES } from '../lambda-bundling';
+import { HANDLER_ENTRIES } from '../lambda-bundling';
 
 /** Handler entry, per docs/contracts.md. */
 export const MCP_HANDLER_ENTRY = HANDLER_ENTRIES.mcp;
@@ -144,8 +144,6 @@ export class McpServer extends Construct {
     this.handler = new HandlerFunction(this, 'Handler', {
       functionName: props.functionName,
       entry: MCP_HANDLER_ENTRY,
-      aliases: BUNDLE_ALIASES.mcp,
-      injects: BUNDLE_INJECTS.mcp,
       description: 'MCP resource server (Streamable HTTP, RFC 9728 metadata, bearer token verification)',
       environment,
       memorySize: 1024,

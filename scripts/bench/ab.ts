@@ -41,7 +41,13 @@ async function main(): Promise<void> {
     }
     Object.assign(process.env, benchEnv(issuer, dynamo.endpoint));
     const handlers: Handler[] = [];
-    for (const file of files) handlers.push(((await import(pathToFileURL(file).href)) as { handler: Handler }).handler);
+    // AB_LOG_LEVELS=A_LEVEL,B_LEVEL: each handler with its own LOG_LEVEL (read at import), e.g.
+    // `warn,silent` with the same checkout twice for the cost of the request's log line.
+    const levels = process.env.AB_LOG_LEVELS?.split(',');
+    for (const [i, file] of files.entries()) {
+      if (levels?.[i]) process.env.LOG_LEVEL = levels[i];
+      handlers.push(((await import(pathToFileURL(file).href)) as { handler: Handler }).handler);
+    }
     const calls = benchCalls(issuer);
     const call = what === 'whoami' ? calls.modernWhoami : calls.modernList;
     // One call each first: a measured loop never yields to the event loop (every await is a

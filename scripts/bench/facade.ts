@@ -35,6 +35,7 @@ import { followHeadless } from '../client/headless';
 import { freePort } from '../local/services';
 import { startLocalStack } from '../local/stack';
 import { bundle, coldStartGet, median, quantile, spread } from './measure';
+import { bundleExtras } from '../../lib/lambda-bundling';
 
 export const FACADE_TARGETS = { authorizeP95Ms: 100, tokenP95Ms: 150, bundleGzipKb: 150, coldVsMcp: 1.1 };
 const ITERATIONS = Number(process.env.BENCH_FACADE_ITERATIONS ?? 40);
@@ -74,8 +75,10 @@ function pkce(): { verifier: string; challenge: string } {
 
 export async function runFacadeLeg(options: FacadeOptions): Promise<FacadeFigures> {
   process.stdout.write('Facade: bundling lambda/oauth/handler.mts, starting the local stack in this process\n');
-  const facade = await bundle(join(options.root, 'lambda/oauth/handler.mts'), options.outDir, 'oauth-handler', { sourceMap: true });
-  const server = (await bundle(join(options.root, 'scripts/bench/facade-server.mts'), options.outDir, 'facade-server', { sourceMap: true })).file;
+  // As the stacks bundle the facade (lib/lambda-bundling.ts: its node:http alias).
+  const extras = bundleExtras('oauth', options.root);
+  const facade = await bundle(join(options.root, 'lambda/oauth/handler.mts'), options.outDir, 'oauth-handler', { sourceMap: true, ...extras });
+  const server = (await bundle(join(options.root, 'scripts/bench/facade-server.mts'), options.outDir, 'facade-server', { sourceMap: true, ...extras })).file;
 
   const before = { ...process.env };
   const stateDir = mkdtempSync(join(tmpdir(), 'mcp-bench-stack-'));

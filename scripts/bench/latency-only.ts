@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundle, latencies, resetLastUsed, startBenchTables } from './measure';
+import { bundleExtras } from '../../lib/lambda-bundling';
 import { benchCalls, benchEnv, startIssuer } from './tokens';
 
 async function main(): Promise<void> {
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   try {
     const env = { ...benchEnv(issuer, dynamo.endpoint), NODE_OPTIONS: '' };
     const calls = benchCalls(issuer);
-    const server = (await bundle(resolve(__dirname, 'handler-server.mts'), out, 'handler-server')).file;
+    const server = (await bundle(resolve(__dirname, 'handler-server.mts'), out, 'handler-server', bundleExtras('mcp', resolve(__dirname, '../..')))).file;
     const load = (await bundle(resolve(__dirname, 'load.ts'), out, 'load')).file;
     for (let round = 0; round < rounds; round++) {
       await resetLastUsed(dynamo.endpoint);

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { handlerCallsPerSecond, type Handler } from './inprocess';
 import { bundle, startBenchTables } from './measure';
+import { bundleExtras } from '../../lib/lambda-bundling';
 import { benchCalls, benchEnv, rs256PerSecond, startIssuer } from './tokens';
 
 async function main(): Promise<void> {
@@ -21,7 +22,9 @@ async function main(): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'mcp-profile-'));
   const issuer = await startIssuer();
   try {
-    const lambda = await bundle(resolve(__dirname, '../../lambda/mcp/handler.mts'), out, 'mcp-handler', deployed ? { sourceMap: true } : { minify: false }); // readable frames unless as deployed
+    // The MCP function's aliases and injected modules either way; readable frames unless as deployed.
+    const extras = bundleExtras('mcp', resolve(__dirname, '../..'));
+    const lambda = await bundle(resolve(__dirname, '../../lambda/mcp/handler.mts'), out, 'mcp-handler', deployed ? { sourceMap: true, ...extras } : { minify: false, ...extras });
     const dynamo = await startBenchTables();
     Object.assign(process.env, benchEnv(issuer, dynamo.endpoint), process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {});
     const { handler } = (await import(pathToFileURL(lambda.file).href)) as { handler: Handler };

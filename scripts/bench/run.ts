@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     const mcpBundling = { sourceMap: true, ...bundleExtras('mcp', root) };
     const otherBundling = { sourceMap: true };
     const deployedName = 'SDK shims alias, Response injected';
-    const otherName = 'SDK as published';
+    const otherName = 'SDK as published, no aliases or injected Response';
     process.stdout.write(`Bundling (esbuild, minified, ESM, no externals, source map file: as the CDK stacks deploy; MCP function: ${deployedName}) into ${out}\n`);
     const handlerServer = (await bundle(join(root, 'scripts/bench/handler-server.mts'), out, 'handler-server', mcpBundling)).file;
     const ratios: Record<string, number> = {};

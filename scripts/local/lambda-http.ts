@@ -4,14 +4,9 @@
  * Used by the local stack, the tests and the benchmarks, so handlers run unchanged.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../../lambda/shared/http';
-
-// Not `import { createServer } from 'node:http'`: an ES module import of node:http loads undici
-// (lambda/shared/http-request.ts says why), which Lambda's runtime client, loading http with
-// `require`, does not; the benchmark's cold starts run the handlers behind this server.
-const { createServer } = process.getBuiltinModule('node:http');
 
 export type LambdaHandler = (event: HttpEvent) => Promise<HttpResult>;
 

@@ -49,6 +49,7 @@ for (const request of JSON.parse(process.env.REQUESTS)) {
 }
 // The handlers log one JSON line per request to stdout; the results go on a line of their own.
 process.stdout.write('\\nRESULTS ' + JSON.stringify(results) + '\\n');
+process.stdout.write('UNDICI ' + process.moduleLoadList.some((name) => /undici/.test(name)) + '\\n');
 `;
 
 interface Answer {
@@ -85,12 +86,16 @@ function bundleOf(synth: SynthesizedApp, fn: any): string {
   return path.join(synth.app.synth().directory, `asset.${assetHash}`, 'index.mjs');
 }
 
+/** Whether the last `invoke` loaded undici (Node's fetch), about 45 ms of a cold start. */
+let undiciLoaded: boolean | undefined;
+
 async function invoke(synth: SynthesizedApp, stack: 'authorizationServer' | 'mcpServer', requests: string[]): Promise<Answer[]> {
   const fn = onlyFunction(synth[stack]).Properties;
   const env = { ...functionEnv(fn), BUNDLE: bundleOf(synth, fn), REQUESTS: JSON.stringify(requests) };
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', INVOKE], { env, timeout: 20_000 });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULTS '));
   if (!line) throw new Error(`no results from the bundle: ${stdout.slice(0, 2000)}`);
+  undiciLoaded = /^UNDICI true$/m.test(stdout);
   return JSON.parse(line.slice('RESULTS '.length)) as Answer[];
 }
 
@@ -118,6 +123,8 @@ describe('Lambda bundles', () => {
     expect(body.issuer).toBe(STAND_INS.ISSUER_URL);
     expect(body.registration_endpoint).toBe(`${STAND_INS.ISSUER_URL}/register`);
     expect(body.code_challenge_methods_supported).toEqual(['S256']);
+    // Nothing on the way to a first answer loads undici (lambda/shared/node-http.ts).
+    expect(undiciLoaded).toBe(false);
   });
 
   it('MCP bundle starts with the stack environment and serves PRM naming the facade as its authorization server', async () => {
@@ -126,6 +133,7 @@ describe('Lambda bundles', () => {
     const body = JSON.parse(answer.body);
     expect(body.resource).toBe(STAND_INS.RESOURCE_URL);
     expect(body.authorization_servers).toEqual([STAND_INS.AUTHORIZATION_SERVER_URL]);
+    expect(undiciLoaded).toBe(false);
   });
 
   // The stacks bundle the MCP function as the local stack and the bench do (lib/lambda-bundling.ts):

@@ -1,6 +1,6 @@
 /**
  * The MCP function's bundle serves without loading undici, Node's fetch implementation: loading it
- * was about 45 ms of every cold start (lambda/mcp/sdk-response.ts, lambda/shared/http-request.ts).
+ * was about 45 ms of every cold start (lambda/mcp/sdk-response.ts, lambda/shared/node-http.ts).
  * A fresh Node process imports the bundle as Lambda does and serves each kind of answer (the
  * 2026-07-28 path, the 2025-era path, a notification, a refusal by the SDK, a tool call); the
  * answers must match what the same bundle gives inside jest, and undici must not be loaded.
