@@ -12,8 +12,13 @@
  * call to stdout: in the runner's process that line went wherever the runner's stdout went, a
  * terminal (slow, synchronous writes), a pipe or a file, and the figure moved with it. Here stdout
  * is a pipe the runner drains, as the Lambda runtime's log pipe is.
+ *
+ * With `syscallProbe` (run with LOG_LEVEL=silent), each call is preceded by one write of a line of
+ * the same size to /dev/null: a system call that wakes no reader, to tell what the log line costs
+ * as a system call from what it costs as a pipe write (README, "Performance").
  */
 import { createPublicKey } from 'node:crypto';
+import { openSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { alternatingRates, callSlice, warmUp, type Handler, type Slice } from './inprocess';
 import type { HttpCall } from './measure';
@@ -25,6 +30,7 @@ interface ChildSpec {
   readonly whoami: HttpCall;
   readonly token: string;
   readonly publicKeyPem: string;
+  readonly syscallProbe?: boolean;
 }
 
 export interface InProcessRuns {
@@ -35,7 +41,8 @@ export interface InProcessRuns {
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[3]) as ChildSpec;
-  const { handler } = (await import(pathToFileURL(process.argv[2]).href)) as { handler: Handler };
+  const loaded = (await import(pathToFileURL(process.argv[2]).href)) as { handler: Handler };
+  const handler = spec.syscallProbe ? withSyscallProbe(loaded.handler) : loaded.handler;
   const publicKey = createPublicKey(spec.publicKeyPem);
   const runs: InProcessRuns = { rs256: [], list: [], whoami: [] };
   await warmUp(handler, spec.list);
@@ -58,6 +65,17 @@ async function main(): Promise<void> {
     runs.whoami.push(whoami);
   }
   process.send?.(runs, () => process.exit(0));
+}
+
+/** A metric line's worth of bytes (the handler's EMF line is about 350), written before each call. */
+const PROBE_LINE = `${'x'.repeat(350)}\n`;
+
+function withSyscallProbe(handler: Handler): Handler {
+  const devNull = openSync('/dev/null', 'w');
+  return (event) => {
+    writeSync(devNull, PROBE_LINE);
+    return handler(event);
+  };
 }
 
 /** CPU time per round for each of the three (ms of the main thread). */

@@ -23,7 +23,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bundle, coldStart, hasTaskset, inProcessRuns, latencies, median, resetLastUsed, spread, startBenchTables, throughput, type Latencies } from './measure';
+import { bundle, coldStart, hasTaskset, inProcessRuns, latencies, median, resetLastUsed, spread, startBenchTables, syscallMitigation, throughput, type Latencies } from './measure';
 import { runFacadeLeg, type FacadeFigures } from './facade';
 import { benchCalls, benchEnv, startIssuer } from './tokens';
 import { bundleExtras } from '../../lib/lambda-bundling';
@@ -234,12 +234,17 @@ async function main(): Promise<void> {
         // nor its metrics), for comparison only: the deployed function writes that line to its log
         // pipe on every request, and the write is the single largest cost of a call.
         const silent = await inProcessRuns(childFile, lambdaBundle.file, { ...handlerEnv(nodeOptions), LOG_LEVEL: 'silent' }, spec);
+        // And without the line but with one write of as many bytes to /dev/null per call: a system
+        // call that wakes no reader. On this machine (PTI forced on, no PCID) every system call
+        // flushes the TLB, and the handler's next microseconds pay for it.
+        const probe = await inProcessRuns(childFile, lambdaBundle.file, { ...handlerEnv(nodeOptions), LOG_LEVEL: 'silent' }, { ...spec, syscallProbe: true });
         Object.assign(m, { rs256: median(rs256Runs), list: median(listRuns), whoami: median(whoamiRuns) });
         Object.assign(m, { silentRs256: median(silent.rs256), silentList: median(silent.list), silentWhoami: median(silent.whoami) });
         Object.assign(ratios, {
           // Each round's own ratio (its slices alternate with that round's RS256 slices), then the median.
           inProcessShareOfRs256: medianRatio(listRuns, rs256Runs), whoamiShareOfRs256: medianRatio(whoamiRuns, rs256Runs),
           inProcessShareWithoutLogLine: medianRatio(silent.list, silent.rs256), whoamiShareWithoutLogLine: medianRatio(silent.whoami, silent.rs256),
+          inProcessShareWithDevNullWrite: medianRatio(probe.list, probe.rs256), whoamiShareWithDevNullWrite: medianRatio(probe.whoami, probe.rs256),
         });
         Object.assign(samples, { rs256: rs256Runs, list: listRuns, whoami: whoamiRuns });
         lines.unshift(
@@ -248,7 +253,8 @@ async function main(): Promise<void> {
         );
         lines.push(
           `in-process without the request's log line (LOG_LEVEL=silent, for comparison): tools/list ${pct(ratios.inProcessShareWithoutLogLine)}, whoami ${pct(ratios.whoamiShareWithoutLogLine)} of raw RS256`,
-          `in-process samples (calls/s): RS256 ${rs256Runs.map(fmt).join(', ')}; tools/list ${listRuns.map(fmt).join(', ')}; whoami ${whoamiRuns.map(fmt).join(', ')}; silent tools/list ${silent.list.map(fmt).join(', ')}, whoami ${silent.whoami.map(fmt).join(', ')}`,
+          `in-process without the line but one write of its size to /dev/null per call (the cost of a system call here; kernel ${syscallMitigation()}): tools/list ${pct(ratios.inProcessShareWithDevNullWrite)}, whoami ${pct(ratios.whoamiShareWithDevNullWrite)} of raw RS256`,
+          `in-process samples (calls/s): RS256 ${rs256Runs.map(fmt).join(', ')}; tools/list ${listRuns.map(fmt).join(', ')}; whoami ${whoamiRuns.map(fmt).join(', ')}; silent tools/list ${silent.list.map(fmt).join(', ')}, whoami ${silent.whoami.map(fmt).join(', ')}; /dev/null write tools/list ${probe.list.map(fmt).join(', ')}, whoami ${probe.whoami.map(fmt).join(', ')}`,
         );
       }
 
