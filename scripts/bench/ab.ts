@@ -10,14 +10,18 @@
  * A's, block by block.
  * Results go to stderr: stdout carries the handlers' log lines, and should be a drained pipe, as
  * the Lambda runtime's log pipe is.
+ *
+ * `cold` instead of list|whoami: cold starts as the bench's cold leg measures them (spawn to the
+ * first authorized tools/list), A then B, `rounds` pairs; the figure is the median of each pair's
+ * B/A. An A/A run gives 0.99; a ±3% change is about what it can tell.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { alternatingRates, callSlice, eventFor, warmUp, type Handler } from './inprocess';
-import { bundle, median, startBenchTables } from './measure';
-import { benchCalls, benchEnv, rs256PerSecond, startIssuer } from './tokens';
+import { bundle, coldStart, median, startBenchTables } from './measure';
+import { benchCalls, benchEnv, rs256PerSecond, startIssuer, type Issuer } from './tokens';
 
 /** Calls per slice: long enough that reading the CPU clock costs nothing, short enough to alternate often. */
 const SLICE = 50;
@@ -26,11 +30,15 @@ const BLOCK_CPU_MS = 300;
 
 async function main(): Promise<void> {
   const [aDir, bDir, roundsArg = '8', what = 'list'] = process.argv.slice(2);
-  if (!aDir || !bDir) throw new Error('usage: ab.ts A_DIR B_DIR [rounds] [list|whoami]');
+  if (!aDir || !bDir) throw new Error('usage: ab.ts A_DIR B_DIR [rounds] [list|whoami|cold]');
   const out = mkdtempSync(join(tmpdir(), 'mcp-ab-'));
   const issuer = await startIssuer();
   const dynamo = await startBenchTables();
   try {
+    if (what === 'cold') {
+      await coldPairs([aDir, bDir], out, issuer, dynamo.endpoint, Number(roundsArg));
+      return;
+    }
     const files: string[] = [];
     for (const [name, dir] of [['a', aDir], ['b', bDir]] as const) {
       const root = resolve(dir);
@@ -76,6 +84,30 @@ async function main(): Promise<void> {
     await issuer.close();
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/** Cold starts of each checkout's bench server (handler-server.mts), in `pairs` A-then-B pairs. */
+async function coldPairs(dirs: readonly string[], out: string, issuer: Issuer, dynamodbEndpoint: string, pairs: number): Promise<void> {
+  const servers: string[] = [];
+  for (const [i, dir] of dirs.entries()) {
+    const root = resolve(dir);
+    servers.push((await bundle(join(root, 'scripts/bench/handler-server.mts'), out, `server-${i}`, { sourceMap: true, ...(await checkoutBundleExtras(root)) })).file);
+  }
+  const env = { ...benchEnv(issuer, dynamodbEndpoint), NODE_OPTIONS: '' };
+  const call = benchCalls(issuer).modernList;
+  const times: [number[], number[]] = [[], []];
+  const ratios: number[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const a = await coldStart(servers[0], env, call);
+    const b = await coldStart(servers[1], env, call);
+    times[0].push(a);
+    times[1].push(b);
+    ratios.push(b / a);
+  }
+  process.stderr.write(
+    `cold: a median ${Math.round(median(times[0]))} ms, b median ${Math.round(median(times[1]))} ms; ` +
+      `b/a median of pairs ${median(ratios).toFixed(3)} (${pairs} pairs, ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})\n`,
+  );
 }
 
 /**
