@@ -1,8 +1,9 @@
 /**
- * Outbound HTTP(S) with node:http/https and keep-alive agents (JWKS, DynamoDB). Not `fetch`: it
- * loads undici, about 45 ms of a cold start (and in the bundles, `node:http` is node-http.ts).
+ * Outbound HTTP(S) with node:http/https and keep-alive agents (JWKS, DynamoDB, Cognito's token and
+ * revocation endpoints). Not `fetch`: it loads undici, about 45 ms of a cold start (and in the
+ * bundles, `node:http` is node-http.ts).
  */
-import { Agent as HttpAgent, request as httpRequestRaw, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequestRaw, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequestRaw } from 'node:https';
 
 const httpAgent = new HttpAgent({ keepAlive: true });
@@ -17,6 +18,8 @@ export interface OutboundRequest {
 
 export interface OutboundResponse {
   readonly status: number;
+  /** Names lower-case, as node:http gives them. */
+  readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
 }
 
@@ -37,7 +40,7 @@ export function httpRequest(url: URL, options: OutboundRequest): Promise<Outboun
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           clearTimeout(timer);
-          ok({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
+          ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
         });
         res.on('error', fail);
       },

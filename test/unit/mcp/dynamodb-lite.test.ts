@@ -101,6 +101,7 @@ describe('updateItem', () => {
   test('a failed condition is a DynamoDbError of type ConditionalCheckFailedException, not retried', async () => {
     sent.mockResolvedValueOnce({
       status: 400,
+      headers: {},
       body: Buffer.from(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException', message: 'The conditional request failed' })),
     });
     const ddb = createDynamoDbLite({ region: 'us-east-1', credentials });
@@ -117,14 +118,14 @@ describe('updateItem', () => {
   });
 
   test('throttling is retried like the other calls', async () => {
-    sent.mockResolvedValueOnce({ status: 400, body: Buffer.from(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'slow down' })) });
+    sent.mockResolvedValueOnce({ status: 400, headers: {}, body: Buffer.from(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'slow down' })) });
     const ddb = createDynamoDbLite({ region: 'us-east-1', credentials });
     await ddb.updateItem(input);
     expect(sent).toHaveBeenCalledTimes(2);
   });
 
   test('maxAttempts: 1 makes a single attempt (best-effort writes on the request path)', async () => {
-    sent.mockResolvedValueOnce({ status: 400, body: Buffer.from(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'slow down' })) });
+    sent.mockResolvedValueOnce({ status: 400, headers: {}, body: Buffer.from(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'slow down' })) });
     const ddb = createDynamoDbLite({ region: 'us-east-1', credentials });
     await expect(ddb.updateItem(input, { maxAttempts: 1 })).rejects.toMatchObject({ type: 'ThrottlingException' });
     expect(sent).toHaveBeenCalledTimes(1);
