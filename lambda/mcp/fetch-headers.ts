@@ -2,8 +2,21 @@
  * Case-insensitive header lists with the methods of the web `Headers` class that the MCP SDK and
  * the handler use, for the request and response stand-ins the SDK is given (sdk-request.ts,
  * sdk-response.ts) instead of undici's classes. Names are kept lower-case, repeated names are
- * joined with ", ", and iteration is in name order, as `Headers` does.
+ * joined with ", ", and iteration is in name order, as `Headers` does. As `Headers` does too, a
+ * name that is not an HTTP token or a value with CR, LF or NUL is refused with a TypeError, so
+ * nothing can smuggle a header line into an answer.
  */
+
+/** RFC 9110 §5.6.2 token characters. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
+
+function checked(name: string, value: string): [string, string] {
+  const text = String(value).trim();
+  if (!TOKEN.test(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
+  if (FORBIDDEN_IN_VALUE.test(text)) throw new TypeError(`Invalid value for header ${name}`);
+  return [name.toLowerCase(), text];
+}
 
 /** What a list can be built from: a plain object (undefined values skipped), pairs, or another list. */
 export type HeadersSource =
@@ -38,13 +51,13 @@ export class FetchHeaders {
   }
 
   set(name: string, value: string): void {
-    this.byName.set(name.toLowerCase(), String(value).trim());
+    const [key, text] = checked(name, value);
+    this.byName.set(key, text);
   }
 
   /** As `Headers.append`: a repeated name's values are joined with ", " (API Gateway joins them so too). */
   append(name: string, value: string): void {
-    const key = name.toLowerCase();
-    const text = String(value).trim();
+    const [key, text] = checked(name, value);
     const earlier = this.byName.get(key);
     this.byName.set(key, earlier === undefined ? text : `${earlier}, ${text}`);
   }

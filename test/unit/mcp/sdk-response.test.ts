@@ -87,3 +87,11 @@ test('FetchHeaders: case-insensitive, joined, trimmed and ordered as Headers', (
   expect([...new FetchHeaders(node)]).toEqual([...node]);
   expect([...new FetchHeaders({ a: '1', b: undefined })]).toEqual([['a', '1']]);
 });
+
+test('FetchHeaders refuses what Headers refuses: a bad name, a value with CR, LF or NUL', () => {
+  for (const [name, value] of [['x-a', 'one\r\nset-cookie: evil=1'], ['x-b', 'a\nb'], ['x-c', 'a\0b'], ['bad name', 'v'], ['', 'v']]) {
+    expect(errorName(() => new FetchHeaders({ [name]: value }))).toBe('TypeError');
+    expect(errorName(() => new Headers({ [name]: value }))).toBe('TypeError');
+  }
+  expect(errorName(() => BundledResponse.json({}, { headers: { 'x-a': 'v\r\nx-b: w' } }))).toBe('TypeError');
+});
