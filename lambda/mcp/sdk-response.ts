@@ -43,6 +43,8 @@ export class Response {
   readonly redirected = false;
   private content: Content;
   private used = false;
+  /** Whether the constructor gave a string body its default type (`json` then replaces it). */
+  private readonly typeDefaulted: boolean = false;
 
   constructor(body: ResponseBody = null, init: ResponseOptions = {}) {
     const status = init.status ?? 200;
@@ -52,16 +54,19 @@ export class Response {
     this.headers = new FetchHeaders(init.headers);
     this.content = toContent(body);
     if (this.content !== null && NULL_BODY_STATUSES.has(status)) throw new TypeError(`Response with status ${status} cannot have a body`);
-    if (typeof this.content === 'string' && !this.headers.has('content-type')) this.headers.set('content-type', 'text/plain;charset=UTF-8');
+    if (typeof this.content === 'string' && !this.headers.has('content-type')) {
+      this.headers.set('content-type', 'text/plain;charset=UTF-8');
+      this.typeDefaulted = true;
+    }
   }
 
   /** As `Response.json`: the data serialized, with `content-type: application/json` unless given. */
   static json(data: unknown, init: ResponseOptions = {}): Response {
     const text = JSON.stringify(data);
     if (text === undefined) throw new TypeError('Response.json: the value cannot be serialized to JSON');
-    const headers = new FetchHeaders(init.headers);
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-    return new Response(text, { ...init, headers });
+    const response = new Response(text, init);
+    if (response.typeDefaulted) response.headers.set('content-type', 'application/json');
+    return response;
   }
 
   get ok(): boolean {

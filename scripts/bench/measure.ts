@@ -18,7 +18,6 @@ export interface BundleSize {
   readonly gzipBytes: number;
 }
 
-
 /**
  * esbuild, minified, everything bundled (no externals, AWS SDK included), ESM for Node 22 with
  * `module` main fields: the settings the CDK stacks deploy the handlers with (`alias` and `inject`

@@ -103,11 +103,11 @@ async function main(): Promise<void> {
     const handlerEnv = (options: string) => ({ ...env, NODE_OPTIONS: options });
     const baselineEnv = { ...env, NODE_OPTIONS: '' };
 
-    // As deployed (lib/lambda-bundling.ts: the SDK shims alias, the injected Response), and, for
-    // comparison, with the SDK as published.
+    // As deployed (lib/lambda-bundling.ts: the node:http and SDK shims aliases, the injected
+    // Response), and, for comparison, with none of them: the SDK as published.
     const mcpBundling = { sourceMap: true, ...bundleExtras('mcp', root) };
     const otherBundling = { sourceMap: true };
-    const deployedName = 'SDK shims alias, Response injected';
+    const deployedName = 'node:http and SDK shims aliases, Response injected';
     const otherName = 'SDK as published, no aliases or injected Response';
     process.stdout.write(`Bundling (esbuild, minified, ESM, no externals, source map file: as the CDK stacks deploy; MCP function: ${deployedName}) into ${out}\n`);
     const handlerServer = (await bundle(join(root, 'scripts/bench/handler-server.mts'), out, 'handler-server', mcpBundling)).file;
