@@ -66,7 +66,12 @@ export const STATIC_CLIENT = 'bench-static-client';
 export const DCR_CLIENT = 'bench-dcr-client';
 const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
 
-/** The MCP handler's environment for the benchmark (`dynamodbEndpoint`: where REGISTRATIONS_TABLE lives). */
+/**
+ * The MCP handler's environment for the benchmark (`dynamodbEndpoint`: where REGISTRATIONS_TABLE
+ * lives). `LOG_LEVEL=warn`: each request writes its metrics line only. The stacks default to
+ * `info`, where that line is the access line carrying the metrics, about twice the bytes; the
+ * in-process leg measures that level too (run.ts).
+ */
 export function benchEnv(issuer: Pick<Issuer, 'url'>, dynamodbEndpoint?: string): Record<string, string> {
   return {
     AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench',
