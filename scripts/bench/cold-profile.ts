@@ -2,8 +2,8 @@
  * `npx tsx scripts/bench/cold-profile.ts [DIR] [RUNS]`: CPU profiles of the MCP handler's cold
  * start as the cold leg measures it (bundle as deployed, spawn → first authorized tools/list
  * answer), written to DIR as `node --cpu-prof` writes them (one per run). Summarize one with
- * `npx tsx scripts/bench/profile-summary.ts FILE`. Prints each run's spawn-to-answer time and the
- * process's own timeline (node bootstrap, import done, first answer) from performance.timeOrigin.
+ * `npx tsx scripts/bench/profile-summary.ts FILE`. Prints each run's spawn-to-answer time, unprofiled
+ * and profiled.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

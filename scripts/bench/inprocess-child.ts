@@ -2,7 +2,7 @@
  * The in-process leg in its own process (run.ts spawns it, bundled): imports the handler bundle
  * (argv[2]) with the environment the runner set and sends back, over the IPC channel, raw RS256
  * verifications and authorized handler calls per CPU second of the main thread, for `rounds`
- * rounds. argv[3] is a JSON {rounds, list, whoami, token, publicKeyPem}.
+ * rounds. argv[3] is a JSON {rounds, list, whoami, token, publicKeyPem, syscallProbe?}.
  *
  * Within a round the three are measured in alternating short slices (100 verifications, 20
  * `tools/list`, 20 whoami, over and over: `alternatingRates`), so that both sides of each ratio

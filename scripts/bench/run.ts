@@ -229,19 +229,22 @@ async function main(): Promise<void> {
           rounds: ROUNDS, list: calls.modernList, whoami: calls.modernWhoami, token: calls.staticToken,
           publicKeyPem: issuer.publicKey.export({ type: 'spki', format: 'pem' }),
         };
-        const { rs256: rs256Runs, list: listRuns, whoami: whoamiRuns } = await inProcessRuns(childFile, lambdaBundle.file, handlerEnv(nodeOptions), spec);
+        // The handler bundle in a fresh child, at the bench's LOG_LEVEL (warn) unless `logLevel` is given.
+        const runsAt = (logLevel?: string, syscallProbe = false) =>
+          inProcessRuns(childFile, lambdaBundle.file, { ...handlerEnv(nodeOptions), ...(logLevel ? { LOG_LEVEL: logLevel } : {}) }, { ...spec, syscallProbe });
+        const { rs256: rs256Runs, list: listRuns, whoami: whoamiRuns } = await runsAt();
         // The same calls without the request's log line (LOG_LEVEL=silent: neither the access line
         // nor its metrics), for comparison only: the deployed function writes that line to its log
         // pipe on every request, and the write is the single largest cost of a call.
-        const silent = await inProcessRuns(childFile, lambdaBundle.file, { ...handlerEnv(nodeOptions), LOG_LEVEL: 'silent' }, spec);
+        const silent = await runsAt('silent');
         // And without the line but with one write of as many bytes to /dev/null per call: a system
         // call that wakes no reader. On this machine (PTI forced on, no PCID) every system call
         // flushes the TLB, and the handler's next microseconds pay for it.
-        const probe = await inProcessRuns(childFile, lambdaBundle.file, { ...handlerEnv(nodeOptions), LOG_LEVEL: 'silent' }, { ...spec, syscallProbe: true });
+        const probe = await runsAt('silent', true);
         // And at the stacks' default level (lib/config.ts `logLevel`: info): the line is then the
         // access line (method, path, status, latency, request id, by Powertools Logger) carrying the
         // metrics, about twice the bytes of the metrics-only line the runs above write at warn.
-        const atInfo = await inProcessRuns(childFile, lambdaBundle.file, { ...handlerEnv(nodeOptions), LOG_LEVEL: 'info' }, spec);
+        const atInfo = await runsAt('info');
         Object.assign(m, { rs256: median(rs256Runs), list: median(listRuns), whoami: median(whoamiRuns) });
         Object.assign(m, { silentRs256: median(silent.rs256), silentList: median(silent.list), silentWhoami: median(silent.whoami) });
         Object.assign(ratios, {
